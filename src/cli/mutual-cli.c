@@ -1,0 +1,377 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <locale.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "mutual-cli.h"
+
+struct _MutualCli
+{
+  const MutualCliCommand *command;
+  gboolean json;
+};
+
+static const MutualCliCommand *commands[] = {
+  &mutual_cli_command_version,
+};
+
+static const struct
+{
+  MutualExit code;
+  const char *text;
+} exit_texts[] = {
+  { MUTUAL_EXIT_OK, N_("Success.") },
+  { MUTUAL_EXIT_PROBLEMS, N_("The command completed and found problems (an expired certificate, "
+                              "a broken chain, a rejected handshake).") },
+  { MUTUAL_EXIT_USAGE, N_("Usage error: unknown command or option, missing or extra argument.") },
+  { MUTUAL_EXIT_INPUT, N_("Input error: a file could not be read or parsed.") },
+  { MUTUAL_EXIT_UNAVAILABLE, N_("A service was unavailable: the keyring, the CA or the host "
+                                 "could not be reached.") },
+  { MUTUAL_EXIT_FAILED, N_("The operation was attempted and failed.") },
+};
+
+const char *
+mutual_cli_exit_describe (MutualExit exit_code)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (exit_texts); i++)
+    {
+      if (exit_texts[i].code == exit_code)
+        return _(exit_texts[i].text);
+    }
+
+  g_return_val_if_reached (NULL);
+}
+
+static void
+append_exit_codes (GString   *out,
+                   const int *codes)
+{
+  g_string_append_printf (out, "%s\n", _("Exit status:"));
+
+  if (codes == NULL)
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (exit_texts); i++)
+        g_string_append_printf (out, "  %d  %s\n", exit_texts[i].code, _(exit_texts[i].text));
+      return;
+    }
+
+  for (guint i = 0; codes[i] >= 0; i++)
+    g_string_append_printf (out, "  %d  %s\n", codes[i], mutual_cli_exit_describe (codes[i]));
+}
+
+static char *
+top_level_help (void)
+{
+  GString *out = g_string_new (NULL);
+  int width = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    width = MAX (width, (int) strlen (commands[i]->name));
+  width = MAX (width, (int) strlen ("help"));
+
+  g_string_append_printf (out, "%s\n", _("Usage:"));
+  g_string_append (out, "  mutualctl COMMAND [OPTION…] [ARGUMENT…]\n");
+  g_string_append (out, "  mutualctl --help | --version\n\n");
+  g_string_append_printf (out, "%s\n\n",
+                          _("Mutual keeps mutual-TLS client identities in the system keyring and "
+                            "explains the certificates they are made of."));
+  g_string_append_printf (out, "%s\n", _("Commands:"));
+  g_string_append_printf (out, "  %-*s  %s\n", width, "help", _("Show the help of a command"));
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    g_string_append_printf (out, "  %-*s  %s\n", width, commands[i]->name,
+                            _(commands[i]->summary));
+  g_string_append_printf (out, "\n%s\n", _("Options:"));
+  g_string_append_printf (out, "  -h, --help   %s\n", _("Show this help"));
+  g_string_append_printf (out, "  --version    %s\n\n", _("Show the version of mutualctl"));
+  g_string_append_printf (out, "%s\n\n",
+                          _("Every command accepts --json: it then writes exactly one JSON object "
+                            "to standard output, with a \"schema\" member naming its format, also "
+                            "when it fails (the object then has an \"error\" member). Messages "
+                            "for people go to standard error."));
+  append_exit_codes (out, NULL);
+  g_string_append_printf (out, "\n%s\n", _("Environment:"));
+  g_string_append_printf (out, "  G_MESSAGES_DEBUG=Mutual,MutualCli  %s\n\n",
+                          _("Print debug messages on standard error"));
+  g_string_append (out, _("Run “mutualctl COMMAND --help” for the options of a command, "
+                          "and see mutualctl(1)."));
+  g_string_append_c (out, '\n');
+
+  return g_string_free (out, FALSE);
+}
+
+static const MutualCliCommand *
+find_command (const char *name)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      if (g_str_equal (commands[i]->name, name))
+        return commands[i];
+    }
+
+  return NULL;
+}
+
+gboolean
+mutual_cli_get_json (MutualCli *cli)
+{
+  return cli->json;
+}
+
+/**
+ * mutual_cli_parse:
+ * @entries: (nullable): the command's own options, terminated by an empty entry
+ * @exit_code: (out): set when this returns %FALSE
+ *
+ * Parses the options of the current command, adding the ones every command shares.
+ * `--help` prints the command's help and exits the process with status 0.
+ *
+ * Returns: %FALSE on a usage error, which has been reported
+ */
+gboolean
+mutual_cli_parse (MutualCli           *cli,
+                  const GOptionEntry  *entries,
+                  int                 *argc,
+                  char              ***argv,
+                  int                 *exit_code)
+{
+  const GOptionEntry shared[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &cli->json,
+      N_("Write one JSON object to standard output instead of text"), NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) description = g_string_new (NULL);
+
+  context = g_option_context_new (cli->command->parameter_string);
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  g_option_context_set_summary (context, _(cli->command->summary));
+  if (cli->command->description != NULL)
+    g_string_append_printf (description, "%s\n\n", _(cli->command->description));
+  append_exit_codes (description, cli->command->exit_codes);
+  g_option_context_set_description (context, description->str);
+
+  if (entries != NULL)
+    g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_add_main_entries (context, shared, GETTEXT_PACKAGE);
+
+  if (!g_option_context_parse (context, argc, argv, &error))
+    {
+      *exit_code = mutual_cli_usage_error (cli, "%s", error->message);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+JsonBuilder *
+mutual_cli_json_begin (MutualCli  *cli,
+                       const char *schema)
+{
+  JsonBuilder *builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "schema");
+  json_builder_add_string_value (builder, schema);
+
+  return builder;
+}
+
+/**
+ * mutual_cli_json_end:
+ * @builder: (transfer full): a builder from mutual_cli_json_begin()
+ *
+ * Closes the top-level object and writes it to standard output, indented when a
+ * person is reading the terminal.
+ */
+void
+mutual_cli_json_end (MutualCli   *cli,
+                     JsonBuilder *builder)
+{
+  g_autoptr(JsonBuilder) owned = builder;
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *text = NULL;
+
+  json_builder_end_object (owned);
+  root = json_builder_get_root (owned);
+  json_generator_set_root (generator, root);
+  json_generator_set_pretty (generator, isatty (STDOUT_FILENO));
+  text = json_generator_to_data (generator, NULL);
+  g_print ("%s\n", text);
+}
+
+static void
+json_error (MutualCli    *cli,
+            MutualExit    exit_code,
+            const char   *domain,
+            int           code,
+            const char   *message)
+{
+  JsonBuilder *builder = mutual_cli_json_begin (cli, "mutualctl.error/1");
+
+  json_builder_set_member_name (builder, "command");
+  json_builder_add_string_value (builder, cli->command ? cli->command->name : NULL);
+  json_builder_set_member_name (builder, "exit_code");
+  json_builder_add_int_value (builder, exit_code);
+  json_builder_set_member_name (builder, "error");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "domain");
+  json_builder_add_string_value (builder, domain);
+  json_builder_set_member_name (builder, "code");
+  json_builder_add_int_value (builder, code);
+  json_builder_set_member_name (builder, "message");
+  json_builder_add_string_value (builder, message);
+  json_builder_end_object (builder);
+  mutual_cli_json_end (cli, builder);
+}
+
+/**
+ * mutual_cli_fail:
+ *
+ * Reports @error on standard error (and as JSON on standard output under --json).
+ *
+ * Returns: @exit_code, for `return mutual_cli_fail (...)`
+ */
+int
+mutual_cli_fail (MutualCli    *cli,
+                 MutualExit    exit_code,
+                 const GError *error)
+{
+  g_printerr ("mutualctl %s: %s\n", cli->command->name, error->message);
+  if (cli->json)
+    json_error (cli, exit_code, g_quark_to_string (error->domain), error->code, error->message);
+
+  return exit_code;
+}
+
+int
+mutual_cli_usage_error (MutualCli  *cli,
+                        const char *format,
+                        ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  if (cli->command != NULL)
+    {
+      g_printerr ("mutualctl %s: %s\n", cli->command->name, message);
+      g_printerr (_("Run “mutualctl %s --help” for its usage."), cli->command->name);
+    }
+  else
+    {
+      g_printerr ("mutualctl: %s\n", message);
+      g_printerr ("%s", _("Run “mutualctl --help” for the list of commands."));
+    }
+  g_printerr ("\n");
+
+  if (cli->json)
+    json_error (cli, MUTUAL_EXIT_USAGE, "mutualctl-usage", 0, message);
+
+  return MUTUAL_EXIT_USAGE;
+}
+
+static gboolean
+argv_has_json (int    argc,
+               char **argv)
+{
+  for (int i = 1; i < argc; i++)
+    {
+      if (g_str_equal (argv[i], "--"))
+        break;
+      if (g_str_equal (argv[i], "--json"))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+int
+mutual_cli_main (int    argc,
+                 char **argv)
+{
+  MutualCli cli = { NULL, FALSE };
+  const char *name;
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  /* The program name starts --help's usage line: "mutualctl version [OPTION…]" reads
+   * better than a bare "mutualctl" for a command. It can be set only once. */
+  if (argc >= 2 && find_command (argv[1]) != NULL)
+    {
+      g_autofree char *prgname = g_strdup_printf ("mutualctl %s", argv[1]);
+
+      g_set_prgname (prgname);
+    }
+  else if (argc >= 3 && g_str_equal (argv[1], "help") && find_command (argv[2]) != NULL)
+    {
+      g_autofree char *prgname = g_strdup_printf ("mutualctl %s", argv[2]);
+
+      g_set_prgname (prgname);
+    }
+  else
+    {
+      g_set_prgname ("mutualctl");
+    }
+
+  if (argc < 2)
+    {
+      g_autofree char *help = top_level_help ();
+
+      g_printerr ("%s", help);
+      return MUTUAL_EXIT_USAGE;
+    }
+
+  name = argv[1];
+
+  if (g_str_equal (name, "--help") || g_str_equal (name, "-h") ||
+      (g_str_equal (name, "help") && argc == 2))
+    {
+      g_autofree char *help = top_level_help ();
+
+      g_print ("%s", help);
+      return MUTUAL_EXIT_OK;
+    }
+
+  if (g_str_equal (name, "--version"))
+    {
+      g_print ("mutualctl %s\n", mutual_version_string ());
+      return MUTUAL_EXIT_OK;
+    }
+
+  if (g_str_equal (name, "help"))
+    {
+      /* "mutualctl help COMMAND" is "mutualctl COMMAND --help". */
+      char *help_argv[] = { argv[0], argv[2], (char *) "--help", NULL };
+
+      if (argc > 3)
+        return mutual_cli_usage_error (&cli, _("“help” takes at most one command name"));
+      cli.command = find_command (argv[2]);
+      if (cli.command == NULL)
+        return mutual_cli_usage_error (&cli, _("Unknown command “%s”"), argv[2]);
+      return cli.command->run (&cli, 3, help_argv + 1);
+    }
+
+  cli.command = find_command (name);
+  if (cli.command == NULL)
+    {
+      cli.json = argv_has_json (argc, argv);
+      if (name[0] == '-')
+        return mutual_cli_usage_error (&cli, _("Unknown option “%s” (options go after the command)"),
+                                       name);
+      return mutual_cli_usage_error (&cli, _("Unknown command “%s”"), name);
+    }
+
+  /* The command sees itself as argv[0], so that its options start at argv[1]. */
+  return cli.command->run (&cli, argc - 1, argv + 1);
+}

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "mutual-core.h"
+
+G_BEGIN_DECLS
+
+/* The exit codes of mutualctl. They are part of its interface: scripts test them, and
+ * `mutualctl --help` and mutualctl(1) list them. Never renumber one. */
+typedef enum
+{
+  MUTUAL_EXIT_OK          = 0,
+  MUTUAL_EXIT_PROBLEMS    = 1,
+  MUTUAL_EXIT_USAGE       = 2,
+  MUTUAL_EXIT_INPUT       = 3,
+  MUTUAL_EXIT_UNAVAILABLE = 4,
+  MUTUAL_EXIT_FAILED      = 5,
+} MutualExit;
+
+typedef struct _MutualCli MutualCli;
+
+typedef struct
+{
+  const char *name;
+  /* Shown after the command name in usage lines, e.g. "[FILE...]". */
+  const char *parameter_string;
+  /* One line for the command list, translatable. */
+  const char *summary;
+  /* Paragraphs for `mutualctl COMMAND --help`, translatable, may be NULL. */
+  const char *description;
+  /* Exit codes the command can return, in the order to list them, ending with -1. */
+  const int *exit_codes;
+  int (*run) (MutualCli *cli, int argc, char **argv);
+} MutualCliCommand;
+
+gboolean     mutual_cli_parse           (MutualCli           *cli,
+                                         const GOptionEntry  *entries,
+                                         int                 *argc,
+                                         char              ***argv,
+                                         int                 *exit_code);
+gboolean     mutual_cli_get_json        (MutualCli           *cli);
+JsonBuilder *mutual_cli_json_begin      (MutualCli           *cli,
+                                         const char          *schema);
+void         mutual_cli_json_end        (MutualCli           *cli,
+                                         JsonBuilder         *builder);
+int          mutual_cli_fail            (MutualCli           *cli,
+                                         MutualExit           exit_code,
+                                         const GError        *error);
+int          mutual_cli_usage_error     (MutualCli           *cli,
+                                         const char          *format,
+                                         ...) G_GNUC_PRINTF (2, 3);
+const char  *mutual_cli_exit_describe   (MutualExit           exit_code);
+
+int          mutual_cli_main            (int                  argc,
+                                         char               **argv);
+
+/* Commands, one per file. */
+extern const MutualCliCommand mutual_cli_command_version;
+
+G_END_DECLS
