@@ -1,0 +1,215 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "mutual-application.h"
+#include "mutual-preferences-window.h"
+#include "mutual-window.h"
+
+struct _MutualApplication
+{
+  AdwApplication parent_instance;
+
+  GSettings *settings;
+};
+
+G_DEFINE_FINAL_TYPE (MutualApplication, mutual_application, ADW_TYPE_APPLICATION)
+
+MutualApplication *
+mutual_application_new (void)
+{
+  return g_object_new (MUTUAL_TYPE_APPLICATION,
+                       "application-id", APPLICATION_ID,
+                       /* The Devel profile has another id but the same resources. */
+                       "resource-base-path", RESOURCE_BASE_PATH,
+                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       NULL);
+}
+
+/**
+ * mutual_application_get_settings:
+ *
+ * Returns: (transfer none): the application's settings (schema io.github.mutual.Mutual)
+ */
+GSettings *
+mutual_application_get_settings (MutualApplication *self)
+{
+  g_return_val_if_fail (MUTUAL_IS_APPLICATION (self), NULL);
+
+  return self->settings;
+}
+
+static void
+apply_color_scheme (MutualApplication *self)
+{
+  AdwStyleManager *style_manager = adw_style_manager_get_default ();
+  AdwColorScheme scheme;
+
+  switch (g_settings_get_enum (self->settings, "color-scheme"))
+    {
+    case 1:
+      scheme = ADW_COLOR_SCHEME_FORCE_LIGHT;
+      break;
+    case 2:
+      scheme = ADW_COLOR_SCHEME_FORCE_DARK;
+      break;
+    case 0:
+    default:
+      scheme = ADW_COLOR_SCHEME_DEFAULT;
+      break;
+    }
+
+  adw_style_manager_set_color_scheme (style_manager, scheme);
+}
+
+static void
+color_scheme_changed_cb (MutualApplication *self,
+                         const char        *key,
+                         GSettings         *settings)
+{
+  apply_color_scheme (self);
+}
+
+static GtkWindow *
+get_or_create_window (MutualApplication *self)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (window == NULL)
+    window = GTK_WINDOW (mutual_window_new (self));
+
+  return window;
+}
+
+static void
+mutual_application_activate (GApplication *app)
+{
+  MutualApplication *self = MUTUAL_APPLICATION (app);
+
+  gtk_window_present (get_or_create_window (self));
+}
+
+static void
+about_action_cb (GSimpleAction *action,
+                 GVariant      *parameter,
+                 gpointer       user_data)
+{
+  MutualApplication *self = user_data;
+  const char *developers[] = { _("The Mutual developers"), NULL };
+  GtkWindow *about;
+
+  about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
+                        "transient-for", gtk_application_get_active_window (GTK_APPLICATION (self)),
+                        "application-icon", APPLICATION_ID,
+                        "application-name", _("Mutual"),
+                        "developer-name", _("The Mutual developers"),
+                        "version", PACKAGE_VERSION,
+                        "website", PACKAGE_URL,
+                        "issue-url", PACKAGE_BUGREPORT,
+                        "copyright", _("© 2026 The Mutual developers"),
+                        "license-type", GTK_LICENSE_GPL_3_0,
+                        "developers", developers,
+                        /* Translators: replace with your names, one name per line. */
+                        "translator-credits", _("translator-credits"),
+                        NULL);
+  gtk_window_present (about);
+}
+
+static void
+preferences_action_cb (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  MutualApplication *self = user_data;
+  MutualPreferencesWindow *preferences;
+
+  preferences = mutual_preferences_window_new (self->settings);
+  gtk_window_set_transient_for (GTK_WINDOW (preferences),
+                                gtk_application_get_active_window (GTK_APPLICATION (self)));
+  gtk_window_present (GTK_WINDOW (preferences));
+}
+
+static void
+help_action_cb (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  MutualApplication *self = user_data;
+
+  mutual_window_show_help (MUTUAL_WINDOW (get_or_create_window (self)), NULL);
+}
+
+static void
+quit_action_cb (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  MutualApplication *self = user_data;
+
+  /* Closing each window lets it save its state; the application then ends by itself. */
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL;)
+    {
+      GtkWindow *window = l->data;
+
+      l = l->next;
+      gtk_window_close (window);
+    }
+}
+
+static const GActionEntry app_actions[] = {
+  { "about", about_action_cb },
+  { "preferences", preferences_action_cb },
+  { "help", help_action_cb },
+  { "quit", quit_action_cb },
+};
+
+static void
+mutual_application_startup (GApplication *app)
+{
+  MutualApplication *self = MUTUAL_APPLICATION (app);
+  static const char *quit_accels[] = { "<Control>q", NULL };
+  static const char *preferences_accels[] = { "<Control>comma", NULL };
+  static const char *help_accels[] = { "F1", NULL };
+
+  G_APPLICATION_CLASS (mutual_application_parent_class)->startup (app);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
+                                   G_N_ELEMENTS (app_actions), self);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences",
+                                         preferences_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.help", help_accels);
+
+  g_signal_connect_object (self->settings, "changed::color-scheme",
+                           G_CALLBACK (color_scheme_changed_cb), self, G_CONNECT_SWAPPED);
+  apply_color_scheme (self);
+}
+
+static void
+mutual_application_finalize (GObject *object)
+{
+  MutualApplication *self = MUTUAL_APPLICATION (object);
+
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (mutual_application_parent_class)->finalize (object);
+}
+
+static void
+mutual_application_class_init (MutualApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->finalize = mutual_application_finalize;
+
+  app_class->activate = mutual_application_activate;
+  app_class->startup = mutual_application_startup;
+}
+
+static void
+mutual_application_init (MutualApplication *self)
+{
+  self->settings = g_settings_new (BASE_ID);
+}

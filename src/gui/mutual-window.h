@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+#include "mutual-application.h"
+
+G_BEGIN_DECLS
+
+#define MUTUAL_TYPE_WINDOW (mutual_window_get_type ())
+
+G_DECLARE_FINAL_TYPE (MutualWindow, mutual_window, MUTUAL, WINDOW, AdwApplicationWindow)
+
+MutualWindow *mutual_window_new        (MutualApplication *application);
+void          mutual_window_show_help  (MutualWindow      *self,
+                                        const char        *page);
+void          mutual_window_add_toast  (MutualWindow      *self,
+                                        AdwToast          *toast);
+
+G_END_DECLS
