@@ -3,6 +3,17 @@
 
 /* The public face of libmutual-core. The GUI and the CLI include only this header. */
 
+#include "mutual-bundle.h"
+#include "mutual-certificate.h"
+#include "mutual-chain.h"
 #include "mutual-core-enums.h"
 #include "mutual-error.h"
+#include "mutual-field.h"
+#include "mutual-importer.h"
+#include "mutual-private-key.h"
+#include "mutual-problem.h"
+#include "mutual-request.h"
+#include "mutual-section.h"
+#include "mutual-trust.h"
+#include "mutual-validity.h"
 #include "mutual-version.h"

@@ -13,6 +13,15 @@ G_BEGIN_DECLS
  * @MUTUAL_ERROR_INVALID_ARGUMENT: the caller passed something the operation cannot use
  * @MUTUAL_ERROR_TOO_LARGE: an input is over the size Mutual is willing to read
  * @MUTUAL_ERROR_NOT_FOUND: a named object does not exist
+ * @MUTUAL_ERROR_PARSE: input is not in a format Mutual reads, or is damaged
+ * @MUTUAL_ERROR_NEEDS_PASSWORD: input is encrypted and no password was given
+ * @MUTUAL_ERROR_BAD_PASSWORD: the password given does not decrypt the input
+ * @MUTUAL_ERROR_UNSUPPORTED: input is well-formed but uses something Mutual or GnuTLS
+ *   does not support (an algorithm, an object type)
+ * @MUTUAL_ERROR_NO_CERTIFICATE: input holds no certificate where one is needed
+ * @MUTUAL_ERROR_NO_KEY: input holds no private key where one is needed
+ * @MUTUAL_ERROR_KEY_MISMATCH: a private key does not belong to the certificate
+ * @MUTUAL_ERROR_TLS: GnuTLS reported an error no other code describes
  *
  * Error codes of the %MUTUAL_ERROR domain. GIO, TLS, libsecret and libsoup errors
  * are passed through in their own domains.
@@ -23,6 +32,14 @@ typedef enum
   MUTUAL_ERROR_INVALID_ARGUMENT,
   MUTUAL_ERROR_TOO_LARGE,
   MUTUAL_ERROR_NOT_FOUND,
+  MUTUAL_ERROR_PARSE,
+  MUTUAL_ERROR_NEEDS_PASSWORD,
+  MUTUAL_ERROR_BAD_PASSWORD,
+  MUTUAL_ERROR_UNSUPPORTED,
+  MUTUAL_ERROR_NO_CERTIFICATE,
+  MUTUAL_ERROR_NO_KEY,
+  MUTUAL_ERROR_KEY_MISMATCH,
+  MUTUAL_ERROR_TLS,
 } MutualError;
 
 GQuark mutual_error_quark (void);

@@ -1,0 +1,195 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "mutual-section.h"
+
+/**
+ * MutualSection:
+ *
+ * A titled group of fields of a decoded object: the subject, the validity, one
+ * extension. Sections are built by the core and are not changed once handed out.
+ */
+struct _MutualSection
+{
+  GObject parent_instance;
+
+  MutualSectionKind kind;
+  char *id;
+  char *title;
+  char *oid;
+  gboolean critical;
+  GListStore *fields;
+};
+
+G_DEFINE_FINAL_TYPE (MutualSection, mutual_section, G_TYPE_OBJECT)
+
+/**
+ * mutual_section_new:
+ * @id: stable, for JSON and tests: "subject", "validity", "ext.subjectAltName" ...
+ * @title: for people, translated
+ */
+MutualSection *
+mutual_section_new (MutualSectionKind  kind,
+                    const char        *id,
+                    const char        *title)
+{
+  MutualSection *self;
+
+  g_return_val_if_fail (id != NULL, NULL);
+  g_return_val_if_fail (title != NULL, NULL);
+
+  self = g_object_new (MUTUAL_TYPE_SECTION, NULL);
+  self->kind = kind;
+  self->id = g_strdup (id);
+  self->title = g_strdup (title);
+
+  return self;
+}
+
+void
+mutual_section_add (MutualSection    *self,
+                    const char       *id,
+                    const char       *label,
+                    const char       *value,
+                    MutualFieldFlags  flags)
+{
+  g_autoptr(MutualField) field = NULL;
+
+  g_return_if_fail (MUTUAL_IS_SECTION (self));
+
+  field = mutual_field_new (id, label, value, flags);
+  g_list_store_append (self->fields, field);
+}
+
+/**
+ * mutual_section_add_take:
+ * @value: (transfer full): the value, freed by the section
+ */
+void
+mutual_section_add_take (MutualSection    *self,
+                         const char       *id,
+                         const char       *label,
+                         char             *value,
+                         MutualFieldFlags  flags)
+{
+  g_autofree char *owned = value;
+
+  mutual_section_add (self, id, label, owned, flags);
+}
+
+void
+mutual_section_set_extension (MutualSection *self,
+                              const char    *oid,
+                              gboolean       critical)
+{
+  g_return_if_fail (MUTUAL_IS_SECTION (self));
+
+  g_free (self->oid);
+  self->oid = g_strdup (oid);
+  self->critical = critical;
+}
+
+MutualSectionKind
+mutual_section_get_kind (MutualSection *self)
+{
+  g_return_val_if_fail (MUTUAL_IS_SECTION (self), 0);
+  return self->kind;
+}
+
+const char *
+mutual_section_get_id (MutualSection *self)
+{
+  g_return_val_if_fail (MUTUAL_IS_SECTION (self), NULL);
+  return self->id;
+}
+
+const char *
+mutual_section_get_title (MutualSection *self)
+{
+  g_return_val_if_fail (MUTUAL_IS_SECTION (self), NULL);
+  return self->title;
+}
+
+/**
+ * mutual_section_get_oid:
+ *
+ * Returns: (nullable): the extension's OID, for %MUTUAL_SECTION_EXTENSION sections
+ */
+const char *
+mutual_section_get_oid (MutualSection *self)
+{
+  g_return_val_if_fail (MUTUAL_IS_SECTION (self), NULL);
+  return self->oid;
+}
+
+gboolean
+mutual_section_get_critical (MutualSection *self)
+{
+  g_return_val_if_fail (MUTUAL_IS_SECTION (self), FALSE);
+  return self->critical;
+}
+
+/**
+ * mutual_section_get_fields:
+ *
+ * Returns: (transfer none): a list of #MutualField
+ */
+GListModel *
+mutual_section_get_fields (MutualSection *self)
+{
+  g_return_val_if_fail (MUTUAL_IS_SECTION (self), NULL);
+  return G_LIST_MODEL (self->fields);
+}
+
+/**
+ * mutual_section_lookup:
+ *
+ * Returns: (nullable): the value of the first field with @field_id
+ */
+const char *
+mutual_section_lookup (MutualSection *self,
+                       const char    *field_id)
+{
+  guint n;
+
+  g_return_val_if_fail (MUTUAL_IS_SECTION (self), NULL);
+
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->fields));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(MutualField) field = g_list_model_get_item (G_LIST_MODEL (self->fields), i);
+
+      if (g_str_equal (mutual_field_get_id (field), field_id))
+        return mutual_field_get_value (field);
+    }
+
+  return NULL;
+}
+
+static void
+mutual_section_finalize (GObject *object)
+{
+  MutualSection *self = MUTUAL_SECTION (object);
+
+  g_clear_pointer (&self->id, g_free);
+  g_clear_pointer (&self->title, g_free);
+  g_clear_pointer (&self->oid, g_free);
+  g_clear_object (&self->fields);
+
+  G_OBJECT_CLASS (mutual_section_parent_class)->finalize (object);
+}
+
+static void
+mutual_section_class_init (MutualSectionClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = mutual_section_finalize;
+}
+
+static void
+mutual_section_init (MutualSection *self)
+{
+  self->fields = g_list_store_new (MUTUAL_TYPE_FIELD);
+}
+
