@@ -3,7 +3,11 @@
 
 #include <glib/gi18n.h>
 #include <locale.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <string.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "mutual-cli.h"
@@ -15,6 +19,7 @@ struct _MutualCli
 };
 
 static const MutualCliCommand *commands[] = {
+  &mutual_cli_command_inspect,
   &mutual_cli_command_version,
 };
 
@@ -204,6 +209,27 @@ mutual_cli_json_end (MutualCli   *cli,
   g_print ("%s\n", text);
 }
 
+/**
+ * mutual_cli_json_add_error:
+ *
+ * Adds {"domain", "code", "message"} for @error where @builder expects a value.
+ */
+void
+mutual_cli_json_add_error (JsonBuilder  *builder,
+                           const char   *domain,
+                           int           code,
+                           const char   *message)
+{
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "domain");
+  json_builder_add_string_value (builder, domain);
+  json_builder_set_member_name (builder, "code");
+  json_builder_add_int_value (builder, code);
+  json_builder_set_member_name (builder, "message");
+  json_builder_add_string_value (builder, message);
+  json_builder_end_object (builder);
+}
+
 static void
 json_error (MutualCli    *cli,
             MutualExit    exit_code,
@@ -218,14 +244,7 @@ json_error (MutualCli    *cli,
   json_builder_set_member_name (builder, "exit_code");
   json_builder_add_int_value (builder, exit_code);
   json_builder_set_member_name (builder, "error");
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "domain");
-  json_builder_add_string_value (builder, domain);
-  json_builder_set_member_name (builder, "code");
-  json_builder_add_int_value (builder, code);
-  json_builder_set_member_name (builder, "message");
-  json_builder_add_string_value (builder, message);
-  json_builder_end_object (builder);
+  mutual_cli_json_add_error (builder, domain, code, message);
   mutual_cli_json_end (cli, builder);
 }
 
@@ -276,6 +295,116 @@ mutual_cli_usage_error (MutualCli  *cli,
     json_error (cli, MUTUAL_EXIT_USAGE, "mutualctl-usage", 0, message);
 
   return MUTUAL_EXIT_USAGE;
+}
+
+#define MAX_PASSWORD_LENGTH 1024
+
+/**
+ * mutual_cli_read_password_file:
+ *
+ * Reads a password from the first line of @path (without its line break), so that it
+ * never appears on a command line or in the shell's history.
+ *
+ * Returns: (transfer full): the password, to be freed with mutual_cli_free_password()
+ */
+char *
+mutual_cli_read_password_file (const char  *path,
+                               GError     **error)
+{
+  char buffer[MAX_PASSWORD_LENGTH + 2];
+  gssize length = 0;
+  char *password;
+  int fd;
+
+  fd = open (path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   _("Cannot read the password file %s: %s"), path, g_strerror (saved));
+      return NULL;
+    }
+  while (length < (gssize) sizeof buffer - 1)
+    {
+      gssize n = read (fd, buffer + length, sizeof buffer - 1 - length);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        break;
+      length += n;
+    }
+  close (fd);
+  buffer[length] = '\0';
+
+  length = strcspn (buffer, "\r\n");
+  if (length > MAX_PASSWORD_LENGTH)
+    {
+      explicit_bzero (buffer, sizeof buffer);
+      g_set_error (error, MUTUAL_ERROR, MUTUAL_ERROR_INVALID_ARGUMENT,
+                   _("The password in %s is longer than %d characters"), path, MAX_PASSWORD_LENGTH);
+      return NULL;
+    }
+  password = g_strndup (buffer, length);
+  explicit_bzero (buffer, sizeof buffer);
+
+  return password;
+}
+
+/**
+ * mutual_cli_prompt_password:
+ *
+ * Asks for a password on the terminal, without echo.
+ *
+ * Returns: (transfer full) (nullable): the password, or %NULL if there is no terminal
+ */
+char *
+mutual_cli_prompt_password (const char *prompt)
+{
+  char buffer[MAX_PASSWORD_LENGTH + 2];
+  struct termios saved;
+  struct termios quiet;
+  gboolean restore;
+  char *password = NULL;
+  FILE *tty;
+
+  tty = fopen ("/dev/tty", "r+e");
+  if (tty == NULL)
+    return NULL;
+
+  restore = tcgetattr (fileno (tty), &saved) == 0;
+  if (restore)
+    {
+      quiet = saved;
+      quiet.c_lflag &= ~(tcflag_t) ECHO;
+      tcsetattr (fileno (tty), TCSAFLUSH, &quiet);
+    }
+
+  fputs (prompt, tty);
+  fflush (tty);
+  if (fgets (buffer, sizeof buffer, tty) != NULL)
+    {
+      buffer[strcspn (buffer, "\r\n")] = '\0';
+      password = g_strdup (buffer);
+    }
+  fputs ("\n", tty);
+
+  if (restore)
+    tcsetattr (fileno (tty), TCSAFLUSH, &saved);
+  explicit_bzero (buffer, sizeof buffer);
+  fclose (tty);
+
+  return password;
+}
+
+void
+mutual_cli_free_password (char *password)
+{
+  if (password == NULL)
+    return;
+  explicit_bzero (password, strlen (password));
+  g_free (password);
 }
 
 static gboolean

@@ -45,6 +45,10 @@ JsonBuilder *mutual_cli_json_begin      (MutualCli           *cli,
                                          const char          *schema);
 void         mutual_cli_json_end        (MutualCli           *cli,
                                          JsonBuilder         *builder);
+void         mutual_cli_json_add_error  (JsonBuilder         *builder,
+                                         const char          *domain,
+                                         int                  code,
+                                         const char          *message);
 int          mutual_cli_fail            (MutualCli           *cli,
                                          MutualExit           exit_code,
                                          const GError        *error);
@@ -53,10 +57,16 @@ int          mutual_cli_usage_error     (MutualCli           *cli,
                                          ...) G_GNUC_PRINTF (2, 3);
 const char  *mutual_cli_exit_describe   (MutualExit           exit_code);
 
+char        *mutual_cli_read_password_file (const char       *path,
+                                            GError          **error);
+char        *mutual_cli_prompt_password    (const char       *prompt);
+void         mutual_cli_free_password      (char             *password);
+
 int          mutual_cli_main            (int                  argc,
                                          char               **argv);
 
 /* Commands, one per file. */
+extern const MutualCliCommand mutual_cli_command_inspect;
 extern const MutualCliCommand mutual_cli_command_version;
 
 G_END_DECLS

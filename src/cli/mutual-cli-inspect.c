@@ -1,0 +1,547 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <gio/gunixinputstream.h>
+#include <glib/gi18n.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "mutual-cli.h"
+
+/* mutualctl inspect: decode certificates, keys and requests from files or standard
+ * input, as text for people or JSON for scripts. */
+
+#define HEX_WIDTH 48
+
+typedef struct
+{
+  char *source;
+  MutualBundle *bundle;
+  GError *error;
+} Input;
+
+static void
+input_free (Input *input)
+{
+  g_free (input->source);
+  g_clear_object (&input->bundle);
+  g_clear_error (&input->error);
+  g_free (input);
+}
+
+typedef struct
+{
+  gboolean all_fields;
+  gboolean chain;
+  MutualPurpose purpose;
+  gint64 now;
+  GPtrArray *inputs;
+  GPtrArray *chains;
+  /* Problems found outside chains: validity of single certificates. */
+  guint n_problems;
+} Inspection;
+
+/* Text output */
+
+static int
+label_width (GListModel *fields)
+{
+  int width = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (fields); i++)
+    {
+      g_autoptr(MutualField) field = g_list_model_get_item (fields, i);
+
+      width = MAX (width, (int) g_utf8_strlen (mutual_field_get_label (field), -1));
+    }
+  return width;
+}
+
+static void
+print_padded (const char *text,
+              int         width)
+{
+  int pad = width - (int) g_utf8_strlen (text, -1);
+
+  g_print ("%s%*s", text, MAX (pad, 0), "");
+}
+
+/* Long unbroken values (hex) are folded so that their lines line up. */
+static void
+print_value (const char *value,
+             int         indent)
+{
+  gsize length = strlen (value);
+
+  if (length <= HEX_WIDTH || strchr (value, ' ') != NULL)
+    {
+      g_print ("%s\n", value);
+      return;
+    }
+
+  for (gsize offset = 0; offset < length; offset += HEX_WIDTH)
+    {
+      if (offset > 0)
+        g_print ("%*s", indent, "");
+      g_print ("%.*s\n", (int) MIN ((gsize) HEX_WIDTH, length - offset), value + offset);
+    }
+}
+
+static void
+print_section (MutualSection *section,
+               gboolean       show_title)
+{
+  GListModel *fields = mutual_section_get_fields (section);
+  int width = label_width (fields);
+  const int indent = 4;
+
+  if (show_title)
+    {
+      g_print ("  %s", mutual_section_get_title (section));
+      if (mutual_section_get_oid (section) != NULL)
+        {
+          g_print (" [%s]", mutual_section_get_oid (section));
+          if (mutual_section_get_critical (section))
+            g_print (" (%s)", _("critical"));
+        }
+      g_print ("\n");
+    }
+
+  for (guint i = 0; i < g_list_model_get_n_items (fields); i++)
+    {
+      g_autoptr(MutualField) field = g_list_model_get_item (fields, i);
+
+      g_print ("%*s", indent, "");
+      print_padded (mutual_field_get_label (field), width + 2);
+      print_value (mutual_field_get_value (field), indent + width + 2);
+    }
+}
+
+static void
+print_sections (GPtrArray *sections,
+                gboolean   all_fields)
+{
+  for (guint i = 0; i < sections->len; i++)
+    {
+      MutualSection *section = g_ptr_array_index (sections, i);
+      gboolean summary = mutual_section_get_kind (section) == MUTUAL_SECTION_SUMMARY;
+
+      if (!all_fields && !summary)
+        continue;
+      if (i > 0)
+        g_print ("\n");
+      print_section (section, !summary);
+    }
+}
+
+static const char *
+origin_suffix (const char *origin,
+               const char *source)
+{
+  /* Origins start with the source name, which the heading already shows. */
+  if (origin != NULL && g_str_has_prefix (origin, source) && origin[strlen (source)] == ',')
+    return origin + strlen (source) + 2;
+  return origin;
+}
+
+static void
+print_bundle (Inspection *inspection,
+              Input      *input)
+{
+  MutualBundle *bundle = input->bundle;
+  GPtrArray *certificates = mutual_bundle_get_certificates (bundle);
+  GPtrArray *keys = mutual_bundle_get_keys (bundle);
+  GPtrArray *requests = mutual_bundle_get_requests (bundle);
+  const char * const *notes = mutual_bundle_get_notes (bundle);
+  g_autofree char *description = mutual_bundle_describe (bundle);
+
+  g_print ("%s — %s\n", input->source, description);
+
+  for (guint i = 0; i < certificates->len; i++)
+    {
+      MutualCertificate *certificate = g_ptr_array_index (certificates, i);
+      g_autoptr(GPtrArray) sections = mutual_certificate_get_sections (certificate, inspection->now);
+      const char *where = origin_suffix (mutual_certificate_get_origin (certificate), input->source);
+
+      g_print ("\n");
+      /* Translators: a heading, e.g. "Certificate 2: Mutual Test Issuing CA 1 (PEM block 2)". */
+      g_print (_("Certificate %u: %s"), i + 1, mutual_certificate_get_subject_name (certificate));
+      if (where != NULL && certificates->len > 1)
+        g_print (" — %s", where);
+      g_print ("\n");
+      print_sections (sections, inspection->all_fields);
+    }
+
+  for (guint i = 0; i < keys->len; i++)
+    {
+      MutualPrivateKey *key = g_ptr_array_index (keys, i);
+      g_autoptr(GString) matches = g_string_new (NULL);
+
+      for (guint c = 0; c < certificates->len; c++)
+        {
+          if (mutual_private_key_matches (key, g_ptr_array_index (certificates, c)))
+            g_string_append_printf (matches, "%s%u", matches->len ? ", " : "", c + 1);
+        }
+
+      g_print ("\n");
+      /* Translators: a heading, e.g. "Private key 1: ECDSA P-256, PKCS#8". */
+      g_print (_("Private key %u: %s, %s"), i + 1, mutual_private_key_get_key_type (key),
+               mutual_private_key_get_format (key));
+      g_print ("\n    %s  %s\n", _("Key ID (SHA-256)"), mutual_private_key_get_key_id (key));
+      if (matches->len > 0)
+        {
+          /* Translators: %s is one or more certificate numbers, e.g. "1" or "1, 3". */
+          g_autofree char *text = g_strdup_printf (_("Belongs to certificate %s"), matches->str);
+
+          g_print ("    %s\n", text);
+        }
+      else if (certificates->len > 0)
+        g_print ("    %s\n", _("Belongs to none of the certificates in this input"));
+    }
+
+  for (guint i = 0; i < requests->len; i++)
+    {
+      MutualRequest *request = g_ptr_array_index (requests, i);
+      g_autoptr(GPtrArray) sections = mutual_request_get_sections (request);
+
+      g_print ("\n");
+      /* Translators: a heading, e.g. "Certificate request 1: alice". */
+      g_print (_("Certificate request %u: %s"), i + 1, mutual_request_get_subject_name (request));
+      g_print ("\n");
+      print_sections (sections, inspection->all_fields);
+    }
+
+  for (guint i = 0; notes[i] != NULL; i++)
+    g_print ("\n%s %s\n", _("Note:"), notes[i]);
+}
+
+static void
+print_chains (Inspection *inspection)
+{
+  for (guint i = 0; i < inspection->chains->len; i++)
+    {
+      MutualChain *chain = g_ptr_array_index (inspection->chains, i);
+      GPtrArray *problems = mutual_chain_get_problems (chain);
+      g_autofree char *path = mutual_chain_describe (chain);
+
+      g_print ("\n");
+      /* Translators: a heading, e.g. "Chain 1: alice ← Issuing CA ← Root CA". */
+      g_print (_("Chain %u: %s"), i + 1, path);
+      g_print ("\n    %s\n", mutual_chain_get_trusted (chain) ? _("Trusted") : _("Not trusted"));
+      for (guint p = 0; p < problems->len; p++)
+        {
+          MutualProblem *problem = g_ptr_array_index (problems, p);
+
+          g_print ("    %s %s\n",
+                   mutual_problem_get_severity (problem) == MUTUAL_SEVERITY_ERROR ? _("Error:")
+                                                                                 : _("Warning:"),
+                   mutual_problem_get_message (problem));
+        }
+    }
+}
+
+/* JSON output */
+
+static void
+input_to_json (Inspection  *inspection,
+               Input       *input,
+               JsonBuilder *builder)
+{
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "source");
+  json_builder_add_string_value (builder, input->source);
+
+  if (input->error != NULL)
+    {
+      json_builder_set_member_name (builder, "error");
+      mutual_cli_json_add_error (builder, g_quark_to_string (input->error->domain),
+                                 input->error->code, input->error->message);
+    }
+  else
+    {
+      MutualBundle *bundle = input->bundle;
+      GPtrArray *certificates = mutual_bundle_get_certificates (bundle);
+      GPtrArray *keys = mutual_bundle_get_keys (bundle);
+      GPtrArray *requests = mutual_bundle_get_requests (bundle);
+      const char * const *notes = mutual_bundle_get_notes (bundle);
+
+      json_builder_set_member_name (builder, "format");
+      json_builder_add_string_value (builder, mutual_bundle_get_format (bundle));
+      json_builder_set_member_name (builder, "certificates");
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < certificates->len; i++)
+        mutual_certificate_to_json (g_ptr_array_index (certificates, i), builder, inspection->now,
+                                    inspection->all_fields);
+      json_builder_end_array (builder);
+      json_builder_set_member_name (builder, "private_keys");
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < keys->len; i++)
+        mutual_private_key_to_json (g_ptr_array_index (keys, i), builder);
+      json_builder_end_array (builder);
+      json_builder_set_member_name (builder, "requests");
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < requests->len; i++)
+        mutual_request_to_json (g_ptr_array_index (requests, i), builder);
+      json_builder_end_array (builder);
+      json_builder_set_member_name (builder, "notes");
+      json_builder_begin_array (builder);
+      for (guint i = 0; notes[i] != NULL; i++)
+        json_builder_add_string_value (builder, notes[i]);
+      json_builder_end_array (builder);
+    }
+  json_builder_end_object (builder);
+}
+
+/* Reading inputs */
+
+static Input *
+read_input (const char  *path,
+            const char  *password,
+            gboolean    *used_stdin)
+{
+  Input *input = g_new0 (Input, 1);
+  g_autoptr(GBytes) data = NULL;
+
+  if (g_str_equal (path, "-"))
+    {
+      g_autoptr(GInputStream) stream = g_unix_input_stream_new (STDIN_FILENO, FALSE);
+
+      input->source = g_strdup (_("standard input"));
+      *used_stdin = TRUE;
+      data = mutual_load_stream (stream, input->source, NULL, &input->error);
+    }
+  else
+    {
+      g_autoptr(GFile) file = g_file_new_for_commandline_arg (path);
+
+      input->source = g_strdup (path);
+      data = mutual_load_file (file, NULL, &input->error);
+    }
+
+  if (data != NULL)
+    {
+      input->bundle = mutual_import_bytes (data, input->source, password, &input->error);
+
+      /* Ask at the terminal when nobody gave a password and someone is there to type it. */
+      if (input->bundle == NULL && password == NULL && !g_str_equal (path, "-") &&
+          g_error_matches (input->error, MUTUAL_ERROR, MUTUAL_ERROR_NEEDS_PASSWORD) &&
+          isatty (STDIN_FILENO))
+        {
+          g_autofree char *prompt = g_strdup_printf (_("Password for %s: "), input->source);
+          char *typed = mutual_cli_prompt_password (prompt);
+
+          if (typed != NULL)
+            {
+              g_clear_error (&input->error);
+              input->bundle = mutual_import_bytes (data, input->source, typed, &input->error);
+              mutual_cli_free_password (typed);
+            }
+        }
+    }
+
+  return input;
+}
+
+static int
+run_inspect (MutualCli  *cli,
+             int         argc,
+             char      **argv)
+{
+  g_autofree char *password_file = NULL;
+  g_autofree char *fields = NULL;
+  g_autofree char *purpose = NULL;
+  g_auto(GStrv) trust_files = NULL;
+  gboolean chain = FALSE;
+  const GOptionEntry entries[] = {
+    { "password-file", 0, 0, G_OPTION_ARG_FILENAME, &password_file,
+      N_("Read the password of encrypted keys and PKCS#12 files from FILE (its first line)"),
+      N_("FILE") },
+    { "chain", 0, 0, G_OPTION_ARG_NONE, &chain,
+      N_("Order the certificates into chains and verify them"), NULL },
+    { "trust", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &trust_files,
+      N_("Verify chains against the CAs in FILE instead of the system's (repeatable)"),
+      N_("FILE") },
+    { "purpose", 0, 0, G_OPTION_ARG_STRING, &purpose,
+      N_("What the chains are checked for: client (default), server or any"), N_("PURPOSE") },
+    { "fields", 0, 0, G_OPTION_ARG_STRING, &fields,
+      N_("What to show of each certificate: all (default) or summary"), N_("WHICH") },
+    { NULL }
+  };
+  Inspection inspection = { TRUE, FALSE, MUTUAL_PURPOSE_TLS_CLIENT, 0, NULL, NULL, 0 };
+  g_autoptr(GPtrArray) inputs = g_ptr_array_new_with_free_func ((GDestroyNotify) input_free);
+  g_autoptr(GPtrArray) all_certificates = g_ptr_array_new ();
+  g_autoptr(GPtrArray) chains = NULL;
+  g_autoptr(MutualTrust) trust = NULL;
+  g_autoptr(GError) error = NULL;
+  char *password = NULL;
+  gboolean used_stdin = FALSE;
+  gboolean any_unparsed = FALSE;
+  int exit_code;
+
+  if (!mutual_cli_parse (cli, entries, &argc, &argv, &exit_code))
+    return exit_code;
+
+  if (fields != NULL && !g_str_equal (fields, "all") && !g_str_equal (fields, "summary"))
+    return mutual_cli_usage_error (cli, _("--fields takes “all” or “summary”, not “%s”"), fields);
+  inspection.all_fields = fields == NULL || g_str_equal (fields, "all");
+
+  if (purpose == NULL || g_str_equal (purpose, "client"))
+    inspection.purpose = MUTUAL_PURPOSE_TLS_CLIENT;
+  else if (g_str_equal (purpose, "server"))
+    inspection.purpose = MUTUAL_PURPOSE_TLS_SERVER;
+  else if (g_str_equal (purpose, "any"))
+    inspection.purpose = MUTUAL_PURPOSE_ANY;
+  else
+    return mutual_cli_usage_error (cli, _("--purpose takes “client”, “server” or “any”, not “%s”"),
+                                   purpose);
+
+  if (argc < 2 && isatty (STDIN_FILENO))
+    return mutual_cli_usage_error (cli, _("Give a file to inspect, or “-” to read standard input"));
+
+  if (password_file != NULL)
+    {
+      password = mutual_cli_read_password_file (password_file, &error);
+      if (password == NULL)
+        return mutual_cli_fail (cli, MUTUAL_EXIT_INPUT, error);
+    }
+
+  inspection.now = g_get_real_time () / G_USEC_PER_SEC;
+  inspection.chain = chain || trust_files != NULL;
+
+  if (argc < 2)
+    g_ptr_array_add (inputs, read_input ("-", password, &used_stdin));
+  for (int i = 1; i < argc; i++)
+    {
+      if (g_str_equal (argv[i], "-") && used_stdin)
+        {
+          mutual_cli_free_password (password);
+          return mutual_cli_usage_error (cli, _("Standard input (“-”) can be read only once"));
+        }
+      g_ptr_array_add (inputs, read_input (argv[i], password, &used_stdin));
+    }
+  mutual_cli_free_password (password);
+
+  for (guint i = 0; i < inputs->len; i++)
+    {
+      Input *input = g_ptr_array_index (inputs, i);
+      GPtrArray *certificates;
+
+      if (input->error != NULL)
+        {
+          any_unparsed = TRUE;
+          continue;
+        }
+      certificates = mutual_bundle_get_certificates (input->bundle);
+      for (guint c = 0; c < certificates->len; c++)
+        {
+          MutualCertificate *certificate = g_ptr_array_index (certificates, c);
+          MutualValidityState state = mutual_validity_get_state (mutual_certificate_get_validity (certificate),
+                                                                 inspection.now);
+
+          g_ptr_array_add (all_certificates, certificate);
+          if (state == MUTUAL_VALIDITY_EXPIRED || state == MUTUAL_VALIDITY_NOT_YET_VALID)
+            inspection.n_problems++;
+        }
+    }
+
+  if (inspection.chain)
+    {
+      trust = mutual_trust_new ();
+      if (trust_files == NULL)
+        {
+          if (!mutual_trust_add_system (trust, &error))
+            return mutual_cli_fail (cli, MUTUAL_EXIT_INPUT, error);
+        }
+      for (guint i = 0; trust_files != NULL && trust_files[i] != NULL; i++)
+        {
+          g_autoptr(GFile) file = g_file_new_for_commandline_arg (trust_files[i]);
+          g_autoptr(GBytes) data = mutual_load_file (file, NULL, &error);
+          g_autoptr(MutualBundle) bundle = NULL;
+
+          if (data != NULL)
+            bundle = mutual_import_bytes (data, trust_files[i], NULL, &error);
+          if (bundle == NULL || !mutual_trust_add_bundle (trust, bundle, &error))
+            return mutual_cli_fail (cli, MUTUAL_EXIT_INPUT, error);
+        }
+
+      chains = mutual_chain_build_all (all_certificates);
+      for (guint i = 0; i < chains->len; i++)
+        {
+          MutualChain *item = g_ptr_array_index (chains, i);
+          MutualCertificate *leaf = g_ptr_array_index (mutual_chain_get_links (item), 0);
+
+          /* A CA at the bottom of a chain is there as a CA, not as a client or server. */
+          mutual_chain_verify (item, trust,
+                               mutual_certificate_is_ca (leaf) ? MUTUAL_PURPOSE_ANY : inspection.purpose,
+                               inspection.now);
+          if (mutual_chain_has_errors (item))
+            inspection.n_problems++;
+        }
+    }
+  else
+    {
+      chains = g_ptr_array_new_with_free_func (g_object_unref);
+    }
+  inspection.inputs = inputs;
+  inspection.chains = chains;
+
+  if (mutual_cli_get_json (cli))
+    {
+      JsonBuilder *builder = mutual_cli_json_begin (cli, "mutualctl.inspect/1");
+      g_autofree char *now = mutual_format_time_iso8601 (inspection.now);
+
+      json_builder_set_member_name (builder, "now");
+      json_builder_add_string_value (builder, now);
+      json_builder_set_member_name (builder, "inputs");
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < inputs->len; i++)
+        input_to_json (&inspection, g_ptr_array_index (inputs, i), builder);
+      json_builder_end_array (builder);
+      json_builder_set_member_name (builder, "chains");
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < chains->len; i++)
+        mutual_chain_to_json (g_ptr_array_index (chains, i), builder);
+      json_builder_end_array (builder);
+      json_builder_set_member_name (builder, "problems_found");
+      json_builder_add_boolean_value (builder, inspection.n_problems > 0);
+      mutual_cli_json_end (cli, builder);
+    }
+  else
+    {
+      for (guint i = 0; i < inputs->len; i++)
+        {
+          Input *input = g_ptr_array_index (inputs, i);
+
+          if (i > 0)
+            g_print ("\n");
+          if (input->error != NULL)
+            g_printerr ("mutualctl inspect: %s\n", input->error->message);
+          else
+            print_bundle (&inspection, input);
+        }
+      print_chains (&inspection);
+    }
+
+  if (any_unparsed)
+    return MUTUAL_EXIT_INPUT;
+  if (inspection.n_problems > 0)
+    return MUTUAL_EXIT_PROBLEMS;
+  return MUTUAL_EXIT_OK;
+}
+
+static const int inspect_exit_codes[] = {
+  MUTUAL_EXIT_OK, MUTUAL_EXIT_PROBLEMS, MUTUAL_EXIT_USAGE, MUTUAL_EXIT_INPUT, -1
+};
+
+const MutualCliCommand mutual_cli_command_inspect = {
+  .name = "inspect",
+  .parameter_string = N_("[FILE|-]…"),
+  .summary = N_("Show everything in certificates, keys and certificate requests"),
+  .description = N_("Reads PEM (any mix of objects), DER, PKCS#7, PKCS#12, PKCS#8, PKCS#1, "
+                    "SEC1 and PKCS#10 from each FILE, or from standard input when FILE is “-” "
+                    "or absent. Private keys are described, never printed. Problems are "
+                    "certificates that are expired or not yet valid and, with --chain, chains "
+                    "that do not verify."),
+  .exit_codes = inspect_exit_codes,
+  .run = run_inspect,
+};
