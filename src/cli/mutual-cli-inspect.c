@@ -63,7 +63,7 @@ print_padded (const char *text,
 {
   int pad = width - (int) g_utf8_strlen (text, -1);
 
-  g_print ("%s%*s", text, MAX (pad, 0), "");
+  mutual_cli_print ("%s%*s", text, MAX (pad, 0), "");
 }
 
 /* Long unbroken values (hex) are folded so that their lines line up. */
@@ -75,15 +75,15 @@ print_value (const char *value,
 
   if (length <= HEX_WIDTH || strchr (value, ' ') != NULL)
     {
-      g_print ("%s\n", value);
+      mutual_cli_print ("%s\n", value);
       return;
     }
 
   for (gsize offset = 0; offset < length; offset += HEX_WIDTH)
     {
       if (offset > 0)
-        g_print ("%*s", indent, "");
-      g_print ("%.*s\n", (int) MIN ((gsize) HEX_WIDTH, length - offset), value + offset);
+        mutual_cli_print ("%*s", indent, "");
+      mutual_cli_print ("%.*s\n", (int) MIN ((gsize) HEX_WIDTH, length - offset), value + offset);
     }
 }
 
@@ -97,21 +97,21 @@ print_section (MutualSection *section,
 
   if (show_title)
     {
-      g_print ("  %s", mutual_section_get_title (section));
+      mutual_cli_print ("  %s", mutual_section_get_title (section));
       if (mutual_section_get_oid (section) != NULL)
         {
-          g_print (" [%s]", mutual_section_get_oid (section));
+          mutual_cli_print (" [%s]", mutual_section_get_oid (section));
           if (mutual_section_get_critical (section))
-            g_print (" (%s)", _("critical"));
+            mutual_cli_print (" (%s)", _("critical"));
         }
-      g_print ("\n");
+      mutual_cli_print ("\n");
     }
 
   for (guint i = 0; i < g_list_model_get_n_items (fields); i++)
     {
       g_autoptr(MutualField) field = g_list_model_get_item (fields, i);
 
-      g_print ("%*s", indent, "");
+      mutual_cli_print ("%*s", indent, "");
       print_padded (mutual_field_get_label (field), width + 2);
       print_value (mutual_field_get_value (field), indent + width + 2);
     }
@@ -129,7 +129,7 @@ print_sections (GPtrArray *sections,
       if (!all_fields && !summary)
         continue;
       if (i > 0)
-        g_print ("\n");
+        mutual_cli_print ("\n");
       print_section (section, !summary);
     }
 }
@@ -155,7 +155,7 @@ print_bundle (Inspection *inspection,
   const char * const *notes = mutual_bundle_get_notes (bundle);
   g_autofree char *description = mutual_bundle_describe (bundle);
 
-  g_print ("%s — %s\n", input->source, description);
+  mutual_cli_print ("%s — %s\n", input->source, description);
 
   for (guint i = 0; i < certificates->len; i++)
     {
@@ -163,12 +163,12 @@ print_bundle (Inspection *inspection,
       g_autoptr(GPtrArray) sections = mutual_certificate_get_sections (certificate, inspection->now);
       const char *where = origin_suffix (mutual_certificate_get_origin (certificate), input->source);
 
-      g_print ("\n");
+      mutual_cli_print ("\n");
       /* Translators: a heading, e.g. "Certificate 2: Mutual Test Issuing CA 1 (PEM block 2)". */
-      g_print (_("Certificate %u: %s"), i + 1, mutual_certificate_get_subject_name (certificate));
+      mutual_cli_print (_("Certificate %u: %s"), i + 1, mutual_certificate_get_subject_name (certificate));
       if (where != NULL && certificates->len > 1)
-        g_print (" — %s", where);
-      g_print ("\n");
+        mutual_cli_print (" — %s", where);
+      mutual_cli_print ("\n");
       print_sections (sections, inspection->all_fields);
     }
 
@@ -183,20 +183,20 @@ print_bundle (Inspection *inspection,
             g_string_append_printf (matches, "%s%u", matches->len ? ", " : "", c + 1);
         }
 
-      g_print ("\n");
+      mutual_cli_print ("\n");
       /* Translators: a heading, e.g. "Private key 1: ECDSA P-256, PKCS#8". */
-      g_print (_("Private key %u: %s, %s"), i + 1, mutual_private_key_get_key_type (key),
+      mutual_cli_print (_("Private key %u: %s, %s"), i + 1, mutual_private_key_get_key_type (key),
                mutual_private_key_get_format (key));
-      g_print ("\n    %s  %s\n", _("Key ID (SHA-256)"), mutual_private_key_get_key_id (key));
+      mutual_cli_print ("\n    %s  %s\n", _("Key ID (SHA-256)"), mutual_private_key_get_key_id (key));
       if (matches->len > 0)
         {
           /* Translators: %s is one or more certificate numbers, e.g. "1" or "1, 3". */
           g_autofree char *text = g_strdup_printf (_("Belongs to certificate %s"), matches->str);
 
-          g_print ("    %s\n", text);
+          mutual_cli_print ("    %s\n", text);
         }
       else if (certificates->len > 0)
-        g_print ("    %s\n", _("Belongs to none of the certificates in this input"));
+        mutual_cli_print ("    %s\n", _("Belongs to none of the certificates in this input"));
     }
 
   for (guint i = 0; i < requests->len; i++)
@@ -204,15 +204,15 @@ print_bundle (Inspection *inspection,
       MutualRequest *request = g_ptr_array_index (requests, i);
       g_autoptr(GPtrArray) sections = mutual_request_get_sections (request);
 
-      g_print ("\n");
+      mutual_cli_print ("\n");
       /* Translators: a heading, e.g. "Certificate request 1: alice". */
-      g_print (_("Certificate request %u: %s"), i + 1, mutual_request_get_subject_name (request));
-      g_print ("\n");
+      mutual_cli_print (_("Certificate request %u: %s"), i + 1, mutual_request_get_subject_name (request));
+      mutual_cli_print ("\n");
       print_sections (sections, inspection->all_fields);
     }
 
   for (guint i = 0; notes[i] != NULL; i++)
-    g_print ("\n%s %s\n", _("Note:"), notes[i]);
+    mutual_cli_print ("\n%s %s\n", _("Note:"), notes[i]);
 }
 
 static void
@@ -224,15 +224,15 @@ print_chains (Inspection *inspection)
       GPtrArray *problems = mutual_chain_get_problems (chain);
       g_autofree char *path = mutual_chain_describe (chain);
 
-      g_print ("\n");
+      mutual_cli_print ("\n");
       /* Translators: a heading, e.g. "Chain 1: alice ← Issuing CA ← Root CA". */
-      g_print (_("Chain %u: %s"), i + 1, path);
-      g_print ("\n    %s\n", mutual_chain_get_trusted (chain) ? _("Trusted") : _("Not trusted"));
+      mutual_cli_print (_("Chain %u: %s"), i + 1, path);
+      mutual_cli_print ("\n    %s\n", mutual_chain_get_trusted (chain) ? _("Trusted") : _("Not trusted"));
       for (guint p = 0; p < problems->len; p++)
         {
           MutualProblem *problem = g_ptr_array_index (problems, p);
 
-          g_print ("    %s %s\n",
+          mutual_cli_print ("    %s %s\n",
                    mutual_problem_get_severity (problem) == MUTUAL_SEVERITY_ERROR ? _("Error:")
                                                                                  : _("Warning:"),
                    mutual_problem_get_message (problem));
@@ -245,16 +245,14 @@ print_chains (Inspection *inspection)
 static void
 input_to_json (Inspection  *inspection,
                Input       *input,
-               JsonBuilder *builder)
+               MutualJson  *json)
 {
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "source");
-  json_builder_add_string_value (builder, input->source);
+  mutual_json_begin_object (json, NULL);
+  mutual_json_string (json, "source", input->source);
 
   if (input->error != NULL)
     {
-      json_builder_set_member_name (builder, "error");
-      mutual_cli_json_add_error (builder, g_quark_to_string (input->error->domain),
+      mutual_cli_json_add_error (json, "error", g_quark_to_string (input->error->domain),
                                  input->error->code, input->error->message);
     }
   else
@@ -265,31 +263,26 @@ input_to_json (Inspection  *inspection,
       GPtrArray *requests = mutual_bundle_get_requests (bundle);
       const char * const *notes = mutual_bundle_get_notes (bundle);
 
-      json_builder_set_member_name (builder, "format");
-      json_builder_add_string_value (builder, mutual_bundle_get_format (bundle));
-      json_builder_set_member_name (builder, "certificates");
-      json_builder_begin_array (builder);
+      mutual_json_string (json, "format", mutual_bundle_get_format (bundle));
+      mutual_json_begin_array (json, "certificates");
       for (guint i = 0; i < certificates->len; i++)
-        mutual_certificate_to_json (g_ptr_array_index (certificates, i), builder, inspection->now,
-                                    inspection->all_fields);
-      json_builder_end_array (builder);
-      json_builder_set_member_name (builder, "private_keys");
-      json_builder_begin_array (builder);
+        mutual_certificate_to_json (g_ptr_array_index (certificates, i), json, NULL,
+                                    inspection->now, inspection->all_fields);
+      mutual_json_end_array (json);
+      mutual_json_begin_array (json, "private_keys");
       for (guint i = 0; i < keys->len; i++)
-        mutual_private_key_to_json (g_ptr_array_index (keys, i), builder);
-      json_builder_end_array (builder);
-      json_builder_set_member_name (builder, "requests");
-      json_builder_begin_array (builder);
+        mutual_private_key_to_json (g_ptr_array_index (keys, i), json, NULL);
+      mutual_json_end_array (json);
+      mutual_json_begin_array (json, "requests");
       for (guint i = 0; i < requests->len; i++)
-        mutual_request_to_json (g_ptr_array_index (requests, i), builder);
-      json_builder_end_array (builder);
-      json_builder_set_member_name (builder, "notes");
-      json_builder_begin_array (builder);
+        mutual_request_to_json (g_ptr_array_index (requests, i), json, NULL);
+      mutual_json_end_array (json);
+      mutual_json_begin_array (json, "notes");
       for (guint i = 0; notes[i] != NULL; i++)
-        json_builder_add_string_value (builder, notes[i]);
-      json_builder_end_array (builder);
+        mutual_json_string (json, NULL, notes[i]);
+      mutual_json_end_array (json);
     }
-  json_builder_end_object (builder);
+  mutual_json_end_object (json);
 }
 
 /* Reading inputs */
@@ -487,24 +480,20 @@ run_inspect (MutualCli  *cli,
 
   if (mutual_cli_get_json (cli))
     {
-      JsonBuilder *builder = mutual_cli_json_begin (cli, "mutualctl.inspect/1");
+      MutualJson *json = mutual_cli_json_begin (cli, "mutualctl.inspect/1");
       g_autofree char *now = mutual_format_time_iso8601 (inspection.now);
 
-      json_builder_set_member_name (builder, "now");
-      json_builder_add_string_value (builder, now);
-      json_builder_set_member_name (builder, "inputs");
-      json_builder_begin_array (builder);
+      mutual_json_string (json, "now", now);
+      mutual_json_begin_array (json, "inputs");
       for (guint i = 0; i < inputs->len; i++)
-        input_to_json (&inspection, g_ptr_array_index (inputs, i), builder);
-      json_builder_end_array (builder);
-      json_builder_set_member_name (builder, "chains");
-      json_builder_begin_array (builder);
+        input_to_json (&inspection, g_ptr_array_index (inputs, i), json);
+      mutual_json_end_array (json);
+      mutual_json_begin_array (json, "chains");
       for (guint i = 0; i < chains->len; i++)
-        mutual_chain_to_json (g_ptr_array_index (chains, i), builder);
-      json_builder_end_array (builder);
-      json_builder_set_member_name (builder, "problems_found");
-      json_builder_add_boolean_value (builder, inspection.n_problems > 0);
-      mutual_cli_json_end (cli, builder);
+        mutual_chain_to_json (g_ptr_array_index (chains, i), json, NULL);
+      mutual_json_end_array (json);
+      mutual_json_boolean (json, "problems_found", inspection.n_problems > 0);
+      mutual_cli_json_end (cli, json);
     }
   else
     {
@@ -513,7 +502,7 @@ run_inspect (MutualCli  *cli,
           Input *input = g_ptr_array_index (inputs, i);
 
           if (i > 0)
-            g_print ("\n");
+            mutual_cli_print ("\n");
           if (input->error != NULL)
             g_printerr ("mutualctl inspect: %s\n", input->error->message);
           else

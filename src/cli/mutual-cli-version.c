@@ -22,23 +22,19 @@ run_version (MutualCli  *cli,
 
   if (mutual_cli_get_json (cli))
     {
-      JsonBuilder *builder = mutual_cli_json_begin (cli, "mutualctl.version/1");
+      MutualJson *json = mutual_cli_json_begin (cli, "mutualctl.version/1");
 
-      json_builder_set_member_name (builder, "version");
-      json_builder_add_string_value (builder, mutual_version_string ());
-      json_builder_set_member_name (builder, "profile");
-      json_builder_add_string_value (builder, PROFILE);
-      json_builder_set_member_name (builder, "components");
-      json_builder_begin_object (builder);
+      mutual_json_string (json, "version", mutual_version_string ());
+      mutual_json_string (json, "profile", PROFILE);
+      mutual_json_begin_object (json, "components");
       for (guint i = 0; i < components->len; i++)
         {
           const MutualComponentVersion *c = &g_array_index (components, MutualComponentVersion, i);
 
-          json_builder_set_member_name (builder, c->name);
-          json_builder_add_string_value (builder, c->version);
+          mutual_json_string (json, c->name, c->version);
         }
-      json_builder_end_object (builder);
-      mutual_cli_json_end (cli, builder);
+      mutual_json_end_object (json);
+      mutual_cli_json_end (cli, json);
       return MUTUAL_EXIT_OK;
     }
 

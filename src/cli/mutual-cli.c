@@ -172,62 +172,61 @@ mutual_cli_parse (MutualCli           *cli,
   return TRUE;
 }
 
-JsonBuilder *
+/**
+ * mutual_cli_json_begin:
+ * @schema: the document's format and version, e.g. "mutualctl.inspect/1"
+ *
+ * Starts the one JSON object a command writes under --json: indented when a person
+ * reads the terminal.
+ *
+ * Returns: (transfer full): the writer, for mutual_cli_json_end()
+ */
+MutualJson *
 mutual_cli_json_begin (MutualCli  *cli,
                        const char *schema)
 {
-  JsonBuilder *builder = json_builder_new ();
+  MutualJson *json = mutual_json_new (isatty (STDOUT_FILENO));
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "schema");
-  json_builder_add_string_value (builder, schema);
-
-  return builder;
+  mutual_json_begin_object (json, NULL);
+  mutual_json_string (json, "schema", schema);
+  return json;
 }
 
 /**
  * mutual_cli_json_end:
- * @builder: (transfer full): a builder from mutual_cli_json_begin()
+ * @json: (transfer full): a writer from mutual_cli_json_begin()
  *
- * Closes the top-level object and writes it to standard output, indented when a
- * person is reading the terminal.
+ * Closes the top-level object and writes it to standard output.
  */
 void
-mutual_cli_json_end (MutualCli   *cli,
-                     JsonBuilder *builder)
+mutual_cli_json_end (MutualCli  *cli,
+                     MutualJson *json)
 {
-  g_autoptr(JsonBuilder) owned = builder;
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
   g_autofree char *text = NULL;
 
-  json_builder_end_object (owned);
-  root = json_builder_get_root (owned);
-  json_generator_set_root (generator, root);
-  json_generator_set_pretty (generator, isatty (STDOUT_FILENO));
-  text = json_generator_to_data (generator, NULL);
+  mutual_json_end_object (json);
+  text = mutual_json_free_to_string (json);
   g_print ("%s\n", text);
 }
 
 /**
  * mutual_cli_json_add_error:
+ * @member: (nullable): the member name, inside an object
  *
- * Adds {"domain", "code", "message"} for @error where @builder expects a value.
+ * Writes {"domain", "code", "message"}.
  */
 void
-mutual_cli_json_add_error (JsonBuilder  *builder,
-                           const char   *domain,
-                           int           code,
-                           const char   *message)
+mutual_cli_json_add_error (MutualJson *json,
+                           const char *member,
+                           const char *domain,
+                           int         code,
+                           const char *message)
 {
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "domain");
-  json_builder_add_string_value (builder, domain);
-  json_builder_set_member_name (builder, "code");
-  json_builder_add_int_value (builder, code);
-  json_builder_set_member_name (builder, "message");
-  json_builder_add_string_value (builder, message);
-  json_builder_end_object (builder);
+  mutual_json_begin_object (json, member);
+  mutual_json_string (json, "domain", domain);
+  mutual_json_int (json, "code", code);
+  mutual_json_string (json, "message", message);
+  mutual_json_end_object (json);
 }
 
 static void
@@ -237,15 +236,12 @@ json_error (MutualCli    *cli,
             int           code,
             const char   *message)
 {
-  JsonBuilder *builder = mutual_cli_json_begin (cli, "mutualctl.error/1");
+  MutualJson *json = mutual_cli_json_begin (cli, "mutualctl.error/1");
 
-  json_builder_set_member_name (builder, "command");
-  json_builder_add_string_value (builder, cli->command ? cli->command->name : NULL);
-  json_builder_set_member_name (builder, "exit_code");
-  json_builder_add_int_value (builder, exit_code);
-  json_builder_set_member_name (builder, "error");
-  mutual_cli_json_add_error (builder, domain, code, message);
-  mutual_cli_json_end (cli, builder);
+  mutual_json_string (json, "command", cli->command ? cli->command->name : NULL);
+  mutual_json_int (json, "exit_code", exit_code);
+  mutual_cli_json_add_error (json, "error", domain, code, message);
+  mutual_cli_json_end (cli, json);
 }
 
 /**
@@ -295,6 +291,23 @@ mutual_cli_usage_error (MutualCli  *cli,
     json_error (cli, MUTUAL_EXIT_USAGE, "mutualctl-usage", 0, message);
 
   return MUTUAL_EXIT_USAGE;
+}
+
+/**
+ * mutual_cli_print:
+ *
+ * Writes to standard output through stdio's buffer. g_print() flushes after every
+ * call, which makes a long listing cost one system call per line.
+ */
+void
+mutual_cli_print (const char *format,
+                  ...)
+{
+  va_list args;
+
+  va_start (args, format);
+  vprintf (format, args);
+  va_end (args);
 }
 
 #define MAX_PASSWORD_LENGTH 1024

@@ -1,8 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include <json-glib/json-glib.h>
-
 #include "mutual-core.h"
 
 G_BEGIN_DECLS
@@ -41,11 +39,12 @@ gboolean     mutual_cli_parse           (MutualCli           *cli,
                                          char              ***argv,
                                          int                 *exit_code);
 gboolean     mutual_cli_get_json        (MutualCli           *cli);
-JsonBuilder *mutual_cli_json_begin      (MutualCli           *cli,
+MutualJson  *mutual_cli_json_begin      (MutualCli           *cli,
                                          const char          *schema);
 void         mutual_cli_json_end        (MutualCli           *cli,
-                                         JsonBuilder         *builder);
-void         mutual_cli_json_add_error  (JsonBuilder         *builder,
+                                         MutualJson          *json);
+void         mutual_cli_json_add_error  (MutualJson          *json,
+                                         const char          *member,
                                          const char          *domain,
                                          int                  code,
                                          const char          *message);
@@ -57,6 +56,8 @@ int          mutual_cli_usage_error     (MutualCli           *cli,
                                          ...) G_GNUC_PRINTF (2, 3);
 const char  *mutual_cli_exit_describe   (MutualExit           exit_code);
 
+void         mutual_cli_print           (const char          *format,
+                                         ...) G_GNUC_PRINTF (1, 2);
 char        *mutual_cli_read_password_file (const char       *path,
                                             GError          **error);
 char        *mutual_cli_prompt_password    (const char       *prompt);

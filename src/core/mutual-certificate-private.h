@@ -7,6 +7,7 @@
 G_BEGIN_DECLS
 
 MutualCertificate *_mutual_certificate_new_take (gnutls_x509_crt_t  crt,
+                                                 GBytes            *der,
                                                  const char        *origin,
                                                  GError           **error);
 gnutls_x509_crt_t  _mutual_certificate_get_crt  (MutualCertificate *self);

@@ -32,6 +32,8 @@ struct _MutualCertificate
   char *key_id;
   char *key_type;
   char *signature_algorithm;
+  guint8 spki_sha256[32];
+  gboolean has_spki_sha256;
   int key_bits;
   MutualValidity validity;
   gboolean is_ca;
@@ -39,16 +41,18 @@ struct _MutualCertificate
 
 G_DEFINE_FINAL_TYPE (MutualCertificate, mutual_certificate, G_TYPE_OBJECT)
 
+/* From the DER we hold: GnuTLS would encode the certificate again for each digest. */
 static char *
-fingerprint (gnutls_x509_crt_t            crt,
-             gnutls_digest_algorithm_t    algorithm)
+fingerprint (GBytes                    *der,
+             gnutls_digest_algorithm_t  algorithm)
 {
   guint8 digest[64];
-  size_t size = sizeof digest;
+  gsize length;
+  const guint8 *data = g_bytes_get_data (der, &length);
 
-  if (gnutls_x509_crt_get_fingerprint (crt, algorithm, digest, &size) < 0)
+  if (gnutls_hash_fast (algorithm, data, length, digest) < 0)
     return g_strdup ("");
-  return _mutual_hex (digest, size, ':');
+  return _mutual_hex (digest, gnutls_hash_get_len (algorithm), ':');
 }
 
 static char *
@@ -68,6 +72,7 @@ dn_string (gnutls_x509_crt_t crt,
 /**
  * _mutual_certificate_new_take:
  * @crt: (transfer full): an imported certificate
+ * @der: (nullable): its DER encoding, when the caller has it
  * @origin: (nullable): where it was read, e.g. "bundle.pem, PEM block 2"
  *
  * Returns: (transfer full) (nullable): the certificate, or %NULL if GnuTLS cannot
@@ -75,11 +80,11 @@ dn_string (gnutls_x509_crt_t crt,
  */
 MutualCertificate *
 _mutual_certificate_new_take (gnutls_x509_crt_t   crt,
+                              GBytes             *der,
                               const char         *origin,
                               GError            **error)
 {
   g_autoptr(MutualCertificate) self = g_object_new (MUTUAL_TYPE_CERTIFICATE, NULL);
-  g_auto(MutualGnutlsDatum) der = { NULL, 0 };
   guint8 serial[64];
   size_t serial_size = sizeof serial;
   unsigned int critical = 0;
@@ -90,10 +95,19 @@ _mutual_certificate_new_take (gnutls_x509_crt_t   crt,
   self->crt = crt;
   self->origin = g_strdup (origin);
 
-  if (!_mutual_gnutls_check (gnutls_x509_crt_export2 (crt, GNUTLS_X509_FMT_DER, &der), error,
-                             _("Cannot encode the certificate")))
-    return NULL;
-  self->der = g_bytes_new (der.data, der.size);
+  if (der != NULL)
+    {
+      self->der = g_bytes_ref (der);
+    }
+  else
+    {
+      g_auto(MutualGnutlsDatum) encoded = { NULL, 0 };
+
+      if (!_mutual_gnutls_check (gnutls_x509_crt_export2 (crt, GNUTLS_X509_FMT_DER, &encoded), error,
+                                 _("Cannot encode the certificate")))
+        return NULL;
+      self->der = g_bytes_new (encoded.data, encoded.size);
+    }
 
   if (!_mutual_gnutls_check (gnutls_pubkey_init (&self->pubkey), error, "gnutls_pubkey_init") ||
       !_mutual_gnutls_check (gnutls_pubkey_import_x509 (self->pubkey, crt, 0), error,
@@ -110,11 +124,10 @@ _mutual_certificate_new_take (gnutls_x509_crt_t   crt,
   else
     self->serial = g_strdup ("");
 
-  self->sha256 = fingerprint (crt, GNUTLS_DIG_SHA256);
-  self->sha1 = fingerprint (crt, GNUTLS_DIG_SHA1);
-  self->key_id = _mutual_public_key_id (self->pubkey);
-  if (self->key_id == NULL)
-    self->key_id = g_strdup ("");
+  self->sha256 = fingerprint (self->der, GNUTLS_DIG_SHA256);
+  self->sha1 = fingerprint (self->der, GNUTLS_DIG_SHA1);
+  self->has_spki_sha256 = _mutual_public_key_spki_sha256 (self->pubkey, self->spki_sha256);
+  self->key_id = self->has_spki_sha256 ? _mutual_hex (self->spki_sha256, 32, ':') : g_strdup ("");
   self->key_type = _mutual_public_key_describe (self->pubkey);
   gnutls_pubkey_get_pk_algorithm (self->pubkey, &bits);
   self->key_bits = bits;
@@ -160,7 +173,7 @@ mutual_certificate_new_from_der (GBytes  *der,
       return NULL;
     }
 
-  return _mutual_certificate_new_take (crt, NULL, error);
+  return _mutual_certificate_new_take (crt, der, NULL, error);
 }
 
 gnutls_x509_crt_t
@@ -693,36 +706,29 @@ mutual_certificate_get_sections (MutualCertificate *self,
 }
 
 static void
-add_string (JsonBuilder *builder,
-            const char  *name,
-            const char  *value)
-{
-  json_builder_set_member_name (builder, name);
-  json_builder_add_string_value (builder, value);
-}
-
-static void
-add_time (JsonBuilder *builder,
-          const char  *name,
-          gint64       unix_time)
+add_time (MutualJson *json,
+          const char *name,
+          gint64      unix_time)
 {
   g_autofree char *text = mutual_format_time_iso8601 (unix_time);
 
-  add_string (builder, name, text);
+  mutual_json_string (json, name, text);
 }
 
 /**
  * mutual_certificate_to_json:
+ * @member: (nullable): the member name, inside an object
  * @now: the time the validity is judged at, in Unix seconds
- * @full: whether to add the public key, extensions, signature and PEM, not only the
+ * @full: whether to add the version, extensions, signature and PEM, not only the
  *   summary members
  *
- * Adds the certificate as one object to @builder, where it expects a value. The
- * members are listed in help/C/json.page.
+ * Writes the certificate as one object. The members are documented in
+ * data/json/mutualctl-inspect-1.schema.json.
  */
 void
 mutual_certificate_to_json (MutualCertificate *self,
-                            JsonBuilder       *builder,
+                            MutualJson        *json,
+                            const char        *member,
                             gint64             now,
                             gboolean           full)
 {
@@ -731,85 +737,73 @@ mutual_certificate_to_json (MutualCertificate *self,
   g_auto(GStrv) purposes = NULL;
 
   g_return_if_fail (MUTUAL_IS_CERTIFICATE (self));
-  g_return_if_fail (JSON_IS_BUILDER (builder));
+  g_return_if_fail (json != NULL);
 
   state = mutual_validity_get_state (&self->validity, now);
   purposes = mutual_certificate_get_purposes (self);
 
-  json_builder_begin_object (builder);
-  add_string (builder, "subject_name", self->subject_name);
-  add_string (builder, "issuer_name", self->issuer_name);
-  json_builder_set_member_name (builder, "subject");
+  mutual_json_begin_object (json, member);
+  mutual_json_string (json, "subject_name", self->subject_name);
+  mutual_json_string (json, "issuer_name", self->issuer_name);
   if (gnutls_x509_crt_get_subject (self->crt, &dn) >= 0)
-    _mutual_dn_to_json (dn, builder);
+    _mutual_dn_to_json (dn, self->subject, json, "subject");
   else
-    json_builder_add_null_value (builder);
-  json_builder_set_member_name (builder, "issuer");
+    mutual_json_null (json, "subject");
   if (gnutls_x509_crt_get_issuer (self->crt, &dn) >= 0)
-    _mutual_dn_to_json (dn, builder);
+    _mutual_dn_to_json (dn, self->issuer, json, "issuer");
   else
-    json_builder_add_null_value (builder);
-  add_string (builder, "serial", self->serial);
+    mutual_json_null (json, "issuer");
+  mutual_json_string (json, "serial", self->serial);
 
-  json_builder_set_member_name (builder, "validity");
-  json_builder_begin_object (builder);
-  add_time (builder, "not_before", self->validity.not_before);
-  add_time (builder, "not_after", self->validity.not_after);
-  json_builder_set_member_name (builder, "lifetime_seconds");
-  json_builder_add_int_value (builder, mutual_validity_get_lifetime (&self->validity));
-  json_builder_set_member_name (builder, "remaining_seconds");
-  json_builder_add_int_value (builder, self->validity.not_after - now);
-  json_builder_set_member_name (builder, "elapsed_fraction");
-  json_builder_add_double_value (builder, mutual_validity_get_elapsed (&self->validity, now));
-  add_string (builder, "state", mutual_validity_state_to_string (state));
-  json_builder_end_object (builder);
+  mutual_json_begin_object (json, "validity");
+  add_time (json, "not_before", self->validity.not_before);
+  add_time (json, "not_after", self->validity.not_after);
+  mutual_json_int (json, "lifetime_seconds", mutual_validity_get_lifetime (&self->validity));
+  mutual_json_int (json, "remaining_seconds", self->validity.not_after - now);
+  mutual_json_double (json, "elapsed_fraction", mutual_validity_get_elapsed (&self->validity, now));
+  mutual_json_string (json, "state", mutual_validity_state_to_string (state));
+  mutual_json_end_object (json);
 
-  json_builder_set_member_name (builder, "fingerprints");
-  json_builder_begin_object (builder);
-  add_string (builder, "sha256", self->sha256);
-  add_string (builder, "sha1", self->sha1);
-  json_builder_end_object (builder);
+  mutual_json_begin_object (json, "fingerprints");
+  mutual_json_string (json, "sha256", self->sha256);
+  mutual_json_string (json, "sha1", self->sha1);
+  mutual_json_end_object (json);
 
-  json_builder_set_member_name (builder, "is_ca");
-  json_builder_add_boolean_value (builder, self->is_ca);
-  json_builder_set_member_name (builder, "self_issued");
-  json_builder_add_boolean_value (builder, mutual_certificate_is_self_issued (self));
-  json_builder_set_member_name (builder, "extended_key_usage");
+  mutual_json_boolean (json, "is_ca", self->is_ca);
+  mutual_json_boolean (json, "self_issued", mutual_certificate_is_self_issued (self));
   if (purposes == NULL)
     {
-      json_builder_add_null_value (builder);
+      mutual_json_null (json, "extended_key_usage");
     }
   else
     {
-      json_builder_begin_array (builder);
+      mutual_json_begin_array (json, "extended_key_usage");
       for (guint i = 0; purposes[i] != NULL; i++)
         {
           const char *name = _mutual_oid_get_name (purposes[i]);
 
-          json_builder_add_string_value (builder, name ? name : purposes[i]);
+          mutual_json_string (json, NULL, name ? name : purposes[i]);
         }
-      json_builder_end_array (builder);
+      mutual_json_end_array (json);
     }
-  json_builder_set_member_name (builder, "public_key");
-  _mutual_public_key_to_json (self->pubkey, builder);
+  _mutual_public_key_to_json (self->pubkey, self->has_spki_sha256 ? self->spki_sha256 : NULL,
+                              json, "public_key");
 
   if (full)
     {
       g_autoptr(GPtrArray) sections = g_ptr_array_new_with_free_func (g_object_unref);
       g_autofree char *pem = mutual_certificate_to_pem (self);
 
-      json_builder_set_member_name (builder, "version");
-      json_builder_add_int_value (builder, gnutls_x509_crt_get_version (self->crt));
+      mutual_json_int (json, "version", gnutls_x509_crt_get_version (self->crt));
       add_extension_sections (self, sections);
-      json_builder_set_member_name (builder, "extensions");
-      _mutual_sections_to_json (sections, MUTUAL_SECTION_EXTENSION, builder);
-      add_string (builder, "signature_algorithm", self->signature_algorithm);
-      add_string (builder, "pem", pem);
+      _mutual_sections_to_json (sections, MUTUAL_SECTION_EXTENSION, json, "extensions");
+      mutual_json_string (json, "signature_algorithm", self->signature_algorithm);
+      mutual_json_string (json, "pem", pem);
     }
 
   if (self->origin != NULL)
-    add_string (builder, "origin", self->origin);
-  json_builder_end_object (builder);
+    mutual_json_string (json, "origin", self->origin);
+  mutual_json_end_object (json);
 }
 
 static void

@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include <json-glib/json-glib.h>
-
+#include "mutual-json.h"
 #include "mutual-section.h"
 #include "mutual-validity.h"
 
@@ -48,7 +47,8 @@ gboolean              mutual_certificate_signature_valid   (MutualCertificate *s
 GPtrArray            *mutual_certificate_get_sections      (MutualCertificate *self,
                                                             gint64             now);
 void                  mutual_certificate_to_json           (MutualCertificate *self,
-                                                            JsonBuilder       *builder,
+                                                            MutualJson        *json,
+                                                            const char        *member,
                                                             gint64             now,
                                                             gboolean           full);
 

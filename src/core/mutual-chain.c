@@ -580,64 +580,56 @@ mutual_chain_describe (MutualChain *self)
 
 static void
 certificate_reference_to_json (MutualCertificate *certificate,
-                               JsonBuilder       *builder)
+                               MutualJson        *json,
+                               const char        *member)
 {
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "subject_name");
-  json_builder_add_string_value (builder, mutual_certificate_get_subject_name (certificate));
-  json_builder_set_member_name (builder, "sha256");
-  json_builder_add_string_value (builder, mutual_certificate_get_sha256 (certificate));
-  json_builder_end_object (builder);
+  mutual_json_begin_object (json, member);
+  mutual_json_string (json, "subject_name", mutual_certificate_get_subject_name (certificate));
+  mutual_json_string (json, "sha256", mutual_certificate_get_sha256 (certificate));
+  mutual_json_end_object (json);
 }
 
 /**
  * mutual_chain_to_json:
+ * @member: (nullable): the member name, inside an object
  *
- * Adds {"links": [{"subject_name", "sha256"}], "anchor", "verified", "trusted",
- * "problems": [{"kind", "severity", "link", "message"}]} to @builder.
+ * Writes {"links": [{"subject_name", "sha256"}], "anchor", "verified", "trusted",
+ * "problems": [{"kind", "severity", "link", "message"}]}.
  */
 void
 mutual_chain_to_json (MutualChain *self,
-                      JsonBuilder *builder)
+                      MutualJson  *json,
+                      const char  *member)
 {
   g_return_if_fail (MUTUAL_IS_CHAIN (self));
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "links");
-  json_builder_begin_array (builder);
+  mutual_json_begin_object (json, member);
+  mutual_json_begin_array (json, "links");
   for (guint i = 0; i < self->links->len; i++)
-    certificate_reference_to_json (g_ptr_array_index (self->links, i), builder);
-  json_builder_end_array (builder);
-  json_builder_set_member_name (builder, "anchor");
+    certificate_reference_to_json (g_ptr_array_index (self->links, i), json, NULL);
+  mutual_json_end_array (json);
   if (self->anchor != NULL)
-    certificate_reference_to_json (self->anchor, builder);
+    certificate_reference_to_json (self->anchor, json, "anchor");
   else
-    json_builder_add_null_value (builder);
-  json_builder_set_member_name (builder, "verified");
-  json_builder_add_boolean_value (builder, self->verified);
-  json_builder_set_member_name (builder, "trusted");
-  json_builder_add_boolean_value (builder, self->trusted);
-  json_builder_set_member_name (builder, "problems");
-  json_builder_begin_array (builder);
+    mutual_json_null (json, "anchor");
+  mutual_json_boolean (json, "verified", self->verified);
+  mutual_json_boolean (json, "trusted", self->trusted);
+  mutual_json_begin_array (json, "problems");
   for (guint i = 0; i < self->problems->len; i++)
     {
       MutualProblem *problem = g_ptr_array_index (self->problems, i);
 
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "kind");
-      json_builder_add_string_value (builder, mutual_problem_kind_to_string (mutual_problem_get_kind (problem)));
-      json_builder_set_member_name (builder, "severity");
-      json_builder_add_string_value (builder,
-                                     mutual_problem_get_severity (problem) == MUTUAL_SEVERITY_ERROR
-                                     ? "error" : "warning");
-      json_builder_set_member_name (builder, "link");
-      json_builder_add_int_value (builder, mutual_problem_get_link (problem));
-      json_builder_set_member_name (builder, "message");
-      json_builder_add_string_value (builder, mutual_problem_get_message (problem));
-      json_builder_end_object (builder);
+      mutual_json_begin_object (json, NULL);
+      mutual_json_string (json, "kind", mutual_problem_kind_to_string (mutual_problem_get_kind (problem)));
+      mutual_json_string (json, "severity",
+                          mutual_problem_get_severity (problem) == MUTUAL_SEVERITY_ERROR ? "error"
+                                                                                        : "warning");
+      mutual_json_int (json, "link", mutual_problem_get_link (problem));
+      mutual_json_string (json, "message", mutual_problem_get_message (problem));
+      mutual_json_end_object (json);
     }
-  json_builder_end_array (builder);
-  json_builder_end_object (builder);
+  mutual_json_end_array (json);
+  mutual_json_end_object (json);
 }
 
 /**

@@ -1,8 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include <json-glib/json-glib.h>
-
 #include "mutual-certificate.h"
 #include "mutual-private-key.h"
 #include "mutual-problem.h"
@@ -44,7 +42,8 @@ gboolean           mutual_chain_get_trusted   (MutualChain       *self);
 gboolean           mutual_chain_has_errors    (MutualChain       *self);
 char              *mutual_chain_describe      (MutualChain       *self);
 void               mutual_chain_to_json       (MutualChain       *self,
-                                               JsonBuilder       *builder);
+                                               MutualJson        *json,
+                                               const char        *member);
 
 GPtrArray         *mutual_lint_client_identity (MutualCertificate *leaf,
                                                 MutualPrivateKey  *key,

@@ -10,6 +10,7 @@
 #include "mutual-error.h"
 #include "mutual-field.h"
 #include "mutual-importer.h"
+#include "mutual-json.h"
 #include "mutual-private-key.h"
 #include "mutual-problem.h"
 #include "mutual-request.h"

@@ -224,7 +224,11 @@ add_certificate_der (Import        *import,
       return FALSE;
     }
 
-  certificate = _mutual_certificate_new_take (crt, origin, error);
+  {
+    g_autoptr(GBytes) der = g_bytes_new (data, length);
+
+    certificate = _mutual_certificate_new_take (crt, der, origin, error);
+  }
   if (certificate == NULL)
     return FALSE;
   _mutual_bundle_add_certificate (import->bundle, certificate);
@@ -471,8 +475,14 @@ add_pkcs12_der (Import        *import,
                              _("%s is not a valid PKCS#12 file"), origin))
     return FALSE;
 
-  /* A file without a MAC has nothing to check the password against. */
-  has_mac = gnutls_pkcs12_mac_info (pkcs12, NULL, NULL, NULL, NULL, NULL) >= 0;
+  /* A file without a MAC has nothing to check the password against. GnuTLS 3.7
+   * allocates the MAC's OID even when not asked for it, so ask and free it. */
+  {
+    char *mac_oid = NULL;
+
+    has_mac = gnutls_pkcs12_mac_info (pkcs12, NULL, NULL, NULL, NULL, &mac_oid) >= 0;
+    gnutls_free (mac_oid);
+  }
   if (has_mac)
     {
       if (password == NULL)

@@ -159,30 +159,27 @@ mutual_private_key_matches (MutualPrivateKey  *self,
 
 /**
  * mutual_private_key_to_json:
+ * @member: (nullable): the member name, inside an object
  *
- * Adds what can be said of the key without revealing it: type, size, id, format.
+ * Writes what can be said of the key without revealing it: type, size, id, format.
  */
 void
 mutual_private_key_to_json (MutualPrivateKey *self,
-                            JsonBuilder      *builder)
+                            MutualJson       *json,
+                            const char       *member)
 {
   g_return_if_fail (MUTUAL_IS_PRIVATE_KEY (self));
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "type");
-  json_builder_add_string_value (builder, self->key_type);
-  json_builder_set_member_name (builder, "bits");
-  json_builder_add_int_value (builder, self->bits);
-  json_builder_set_member_name (builder, "spki_sha256");
-  json_builder_add_string_value (builder, self->key_id);
-  json_builder_set_member_name (builder, "format");
-  json_builder_add_string_value (builder, self->format);
+  mutual_json_begin_object (json, member);
+  mutual_json_string (json, "type", self->key_type);
+  mutual_json_int (json, "bits", self->bits);
+  mutual_json_string (json, "spki_sha256", self->key_id);
+  mutual_json_string (json, "format", self->format);
   if (self->origin != NULL)
     {
-      json_builder_set_member_name (builder, "origin");
-      json_builder_add_string_value (builder, self->origin);
+      mutual_json_string (json, "origin", self->origin);
     }
-  json_builder_end_object (builder);
+  mutual_json_end_object (json);
 }
 
 static void

@@ -1,8 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include <json-glib/json-glib.h>
-
 #include "mutual-certificate.h"
 
 G_BEGIN_DECLS
@@ -19,6 +17,7 @@ const char *mutual_private_key_get_origin   (MutualPrivateKey  *self);
 gboolean    mutual_private_key_matches      (MutualPrivateKey  *self,
                                              MutualCertificate *certificate);
 void        mutual_private_key_to_json      (MutualPrivateKey  *self,
-                                             JsonBuilder       *builder);
+                                             MutualJson        *json,
+                                             const char        *member);
 
 G_END_DECLS

@@ -262,44 +262,40 @@ mutual_request_get_sections (MutualRequest *self)
   return sections;
 }
 
+/**
+ * mutual_request_to_json:
+ * @member: (nullable): the member name, inside an object
+ */
 void
 mutual_request_to_json (MutualRequest *self,
-                        JsonBuilder   *builder)
+                        MutualJson    *json,
+                        const char    *member)
 {
   g_autoptr(GPtrArray) sections = g_ptr_array_new_with_free_func (g_object_unref);
   gnutls_x509_dn_t dn = NULL;
 
   g_return_if_fail (MUTUAL_IS_REQUEST (self));
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "subject_name");
-  json_builder_add_string_value (builder, self->subject_name);
-  json_builder_set_member_name (builder, "subject");
+  mutual_json_begin_object (json, member);
+  mutual_json_string (json, "subject_name", self->subject_name);
   dn = subject_dn (self->crq);
   if (dn != NULL)
     {
-      _mutual_dn_to_json (dn, builder);
+      _mutual_dn_to_json (dn, self->subject, json, "subject");
       gnutls_x509_dn_deinit (dn);
     }
   else
     {
-      json_builder_add_null_value (builder);
+      mutual_json_null (json, "subject");
     }
-  json_builder_set_member_name (builder, "public_key");
-  _mutual_public_key_to_json (self->pubkey, builder);
-  json_builder_set_member_name (builder, "challenge_password_present");
-  json_builder_add_boolean_value (builder, self->challenge_password);
-  json_builder_set_member_name (builder, "signature_valid");
-  json_builder_add_boolean_value (builder, mutual_request_signature_valid (self));
+  _mutual_public_key_to_json (self->pubkey, NULL, json, "public_key");
+  mutual_json_boolean (json, "challenge_password_present", self->challenge_password);
+  mutual_json_boolean (json, "signature_valid", mutual_request_signature_valid (self));
   add_extension_sections (self, sections);
-  json_builder_set_member_name (builder, "extensions");
-  _mutual_sections_to_json (sections, MUTUAL_SECTION_EXTENSION, builder);
+  _mutual_sections_to_json (sections, MUTUAL_SECTION_EXTENSION, json, "extensions");
   if (self->origin != NULL)
-    {
-      json_builder_set_member_name (builder, "origin");
-      json_builder_add_string_value (builder, self->origin);
-    }
-  json_builder_end_object (builder);
+    mutual_json_string (json, "origin", self->origin);
+  mutual_json_end_object (json);
 }
 
 static void

@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include <json-glib/json-glib.h>
-
+#include "mutual-json.h"
 #include "mutual-section.h"
 
 G_BEGIN_DECLS
@@ -20,6 +19,7 @@ gboolean    mutual_request_has_challenge_password     (MutualRequest *self);
 gboolean    mutual_request_signature_valid            (MutualRequest *self);
 GPtrArray  *mutual_request_get_sections               (MutualRequest *self);
 void        mutual_request_to_json                    (MutualRequest *self,
-                                                       JsonBuilder   *builder);
+                                                       MutualJson    *json,
+                                                       const char    *member);
 
 G_END_DECLS

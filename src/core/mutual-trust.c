@@ -186,7 +186,7 @@ mutual_trust_find_issuer (MutualTrust       *self,
                                          &issuer, GNUTLS_TL_GET_COPY) < 0 || issuer == NULL)
     return NULL;
 
-  return _mutual_certificate_new_take (issuer, self->system ? _("system trust store") : _("trust anchor"),
+  return _mutual_certificate_new_take (issuer, NULL, self->system ? _("system trust store") : _("trust anchor"),
                                        NULL);
 }
 

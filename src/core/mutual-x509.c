@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 #include <glib/gi18n-lib.h>
+#include <string.h>
 
 #include "mutual-validity.h"
 #include "mutual-x509-private.h"
@@ -268,7 +269,7 @@ _mutual_dn_to_section (gnutls_x509_dn_t   dn,
 
 typedef struct
 {
-  JsonBuilder *builder;
+  MutualJson  *json;
   int open_rdn;
 } JsonDnState;
 
@@ -286,44 +287,41 @@ json_ava (const gnutls_x509_ava_st *ava,
   if (!continues_rdn)
     {
       if (state->open_rdn >= 0)
-        json_builder_end_array (state->builder);
-      json_builder_begin_array (state->builder);
+        mutual_json_end_array (state->json);
+      mutual_json_begin_array (state->json, NULL);
       state->open_rdn = rdn;
     }
 
-  json_builder_begin_object (state->builder);
-  json_builder_set_member_name (state->builder, "type");
-  json_builder_add_string_value (state->builder, name ? name->short_name : oid);
-  json_builder_set_member_name (state->builder, "oid");
-  json_builder_add_string_value (state->builder, oid);
-  json_builder_set_member_name (state->builder, "value");
-  json_builder_add_string_value (state->builder, value);
-  json_builder_end_object (state->builder);
+  mutual_json_begin_object (state->json, NULL);
+  mutual_json_string (state->json, "type", name ? name->short_name : oid);
+  mutual_json_string (state->json, "oid", oid);
+  mutual_json_string (state->json, "value", value);
+  mutual_json_end_object (state->json);
 }
 
 /**
  * _mutual_dn_to_json:
+ * @text: (nullable): the name as a string, if the caller has it already
  *
- * Adds {"dn": "...", "rdns": [[{"type", "oid", "value"}...]...]} to @builder, where it
- * expects a value.
+ * Writes {"dn": "...", "rdns": [[{"type", "oid", "value"}...]...]}.
  */
 void
 _mutual_dn_to_json (gnutls_x509_dn_t  dn,
-                    JsonBuilder      *builder)
+                    const char       *text,
+                    MutualJson       *json,
+                    const char       *member)
 {
-  JsonDnState state = { builder, -1 };
-  g_autofree char *text = _mutual_dn_to_string (dn);
+  JsonDnState state = { json, -1 };
+  g_autofree char *owned = text ? NULL : _mutual_dn_to_string (dn);
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "dn");
-  json_builder_add_string_value (builder, text);
-  json_builder_set_member_name (builder, "rdns");
-  json_builder_begin_array (builder);
+  mutual_json_begin_object (json, member);
+  mutual_json_string (json, "dn", text ? text : owned);
+  mutual_json_begin_array (json, "rdns");
   foreach_ava (dn, json_ava, &state);
   if (state.open_rdn >= 0)
-    json_builder_end_array (builder);
-  json_builder_end_array (builder);
-  json_builder_end_object (builder);
+    mutual_json_end_array (json);
+  mutual_json_end_array (json);
+  mutual_json_end_object (json);
 }
 
 /* Object identifiers */
@@ -853,8 +851,12 @@ decode_policies (MutualSection        *section,
                                MUTUAL_FIELD_NONE);
       for (unsigned int q = 0; q < policy.qualifiers && q < GNUTLS_MAX_QUALIFIERS; q++)
         {
-          g_autofree char *text = g_strndup (policy.qualifier[q].data, policy.qualifier[q].size);
+          g_autofree char *text = NULL;
 
+          /* A damaged qualifier may come back without data. */
+          if (policy.qualifier[q].data == NULL)
+            continue;
+          text = g_strndup (policy.qualifier[q].data, policy.qualifier[q].size);
           if (!g_utf8_validate (text, -1, NULL))
             {
               g_free (text);
@@ -1107,19 +1109,15 @@ _mutual_extension_to_section (const char           *oid,
 
 /* Public keys */
 
-static gboolean
-spki_sha256 (gnutls_pubkey_t pubkey,
-             guint8          digest[32])
+gboolean
+_mutual_public_key_spki_sha256 (gnutls_pubkey_t pubkey,
+                                guint8          digest[32])
 {
   g_auto(MutualGnutlsDatum) der = { NULL, 0 };
-  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
-  gsize length = 32;
 
   if (gnutls_pubkey_export2 (pubkey, GNUTLS_X509_FMT_DER, &der) < 0)
     return FALSE;
-  g_checksum_update (checksum, der.data, der.size);
-  g_checksum_get_digest (checksum, digest, &length);
-  return TRUE;
+  return gnutls_hash_fast (GNUTLS_DIG_SHA256, der.data, der.size, digest) >= 0;
 }
 
 /**
@@ -1133,7 +1131,7 @@ _mutual_public_key_id (gnutls_pubkey_t pubkey)
 {
   guint8 digest[32];
 
-  if (!spki_sha256 (pubkey, digest))
+  if (!_mutual_public_key_spki_sha256 (pubkey, digest))
     return NULL;
   return _mutual_hex (digest, sizeof digest, ':');
 }
@@ -1256,7 +1254,7 @@ _mutual_public_key_section (gnutls_pubkey_t pubkey)
         }
     }
 
-  if (spki_sha256 (pubkey, digest))
+  if (_mutual_public_key_spki_sha256 (pubkey, digest))
     {
       g_autofree char *pin = g_base64_encode (digest, sizeof digest);
 
@@ -1272,9 +1270,15 @@ _mutual_public_key_section (gnutls_pubkey_t pubkey)
   return section;
 }
 
+/**
+ * _mutual_public_key_to_json:
+ * @spki_sha256: (nullable): the key's SPKI digest, if the caller has it already
+ */
 void
 _mutual_public_key_to_json (gnutls_pubkey_t  pubkey,
-                            JsonBuilder     *builder)
+                            const guint8    *spki_sha256,
+                            MutualJson      *json,
+                            const char      *member)
 {
   unsigned int bits = 0;
   int algorithm = gnutls_pubkey_get_pk_algorithm (pubkey, &bits);
@@ -1287,40 +1291,37 @@ _mutual_public_key_to_json (gnutls_pubkey_t  pubkey,
       algorithm == GNUTLS_PK_EDDSA_ED448)
     curve = curve_name (pubkey);
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "type");
-  json_builder_add_string_value (builder, description);
-  json_builder_set_member_name (builder, "algorithm");
-  json_builder_add_string_value (builder, name);
-  json_builder_set_member_name (builder, "bits");
-  json_builder_add_int_value (builder, bits);
-  json_builder_set_member_name (builder, "curve");
-  json_builder_add_string_value (builder, curve);
-  if (spki_sha256 (pubkey, digest))
+  mutual_json_begin_object (json, member);
+  mutual_json_string (json, "type", description);
+  mutual_json_string (json, "algorithm", name);
+  mutual_json_int (json, "bits", bits);
+  mutual_json_string (json, "curve", curve);
+  if (spki_sha256 != NULL)
+    memcpy (digest, spki_sha256, sizeof digest);
+  if (spki_sha256 != NULL || _mutual_public_key_spki_sha256 (pubkey, digest))
     {
       g_autofree char *hex = _mutual_hex (digest, sizeof digest, ':');
       g_autofree char *pin = g_base64_encode (digest, sizeof digest);
 
-      json_builder_set_member_name (builder, "spki_sha256");
-      json_builder_add_string_value (builder, hex);
-      json_builder_set_member_name (builder, "spki_sha256_base64");
-      json_builder_add_string_value (builder, pin);
+      mutual_json_string (json, "spki_sha256", hex);
+      mutual_json_string (json, "spki_sha256_base64", pin);
     }
-  json_builder_end_object (builder);
+  mutual_json_end_object (json);
 }
 
 /**
  * _mutual_sections_to_json:
  *
- * Adds an array of the sections of @kind to @builder:
+ * Writes an array of the sections of @kind:
  * [{"id", "name", "oid", "critical", "fields": [{"id", "label", "value"}]}]
  */
 void
 _mutual_sections_to_json (GPtrArray         *sections,
                           MutualSectionKind  kind,
-                          JsonBuilder       *builder)
+                          MutualJson        *json,
+                          const char        *member)
 {
-  json_builder_begin_array (builder);
+  mutual_json_begin_array (json, member);
   for (guint i = 0; i < sections->len; i++)
     {
       MutualSection *section = g_ptr_array_index (sections, i);
@@ -1331,36 +1332,28 @@ _mutual_sections_to_json (GPtrArray         *sections,
       if (mutual_section_get_kind (section) != kind)
         continue;
 
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "id");
+      mutual_json_begin_object (json, NULL);
       /* Extension ids are "ext.NAME": the JSON keeps only NAME. */
-      json_builder_add_string_value (builder, g_str_has_prefix (id, "ext.") ? id + 4 : id);
-      json_builder_set_member_name (builder, "name");
-      json_builder_add_string_value (builder, mutual_section_get_title (section));
+      mutual_json_string (json, "id", g_str_has_prefix (id, "ext.") ? id + 4 : id);
+      mutual_json_string (json, "name", mutual_section_get_title (section));
       if (mutual_section_get_oid (section) != NULL)
         {
-          json_builder_set_member_name (builder, "oid");
-          json_builder_add_string_value (builder, mutual_section_get_oid (section));
-          json_builder_set_member_name (builder, "critical");
-          json_builder_add_boolean_value (builder, mutual_section_get_critical (section));
+          mutual_json_string (json, "oid", mutual_section_get_oid (section));
+          mutual_json_boolean (json, "critical", mutual_section_get_critical (section));
         }
-      json_builder_set_member_name (builder, "fields");
-      json_builder_begin_array (builder);
+      mutual_json_begin_array (json, "fields");
       for (guint j = 0; j < n; j++)
         {
           g_autoptr(MutualField) field = g_list_model_get_item (fields, j);
 
-          json_builder_begin_object (builder);
-          json_builder_set_member_name (builder, "id");
-          json_builder_add_string_value (builder, mutual_field_get_id (field));
-          json_builder_set_member_name (builder, "label");
-          json_builder_add_string_value (builder, mutual_field_get_label (field));
-          json_builder_set_member_name (builder, "value");
-          json_builder_add_string_value (builder, mutual_field_get_value (field));
-          json_builder_end_object (builder);
+          mutual_json_begin_object (json, NULL);
+          mutual_json_string (json, "id", mutual_field_get_id (field));
+          mutual_json_string (json, "label", mutual_field_get_label (field));
+          mutual_json_string (json, "value", mutual_field_get_value (field));
+          mutual_json_end_object (json);
         }
-      json_builder_end_array (builder);
-      json_builder_end_object (builder);
+      mutual_json_end_array (json);
+      mutual_json_end_object (json);
     }
-  json_builder_end_array (builder);
+  mutual_json_end_array (json);
 }
