@@ -37,9 +37,38 @@ typedef struct
   gint64 now;
   GPtrArray *inputs;
   GPtrArray *chains;
+  GPtrArray *identities;
   /* Problems found outside chains: validity of single certificates. */
   guint n_problems;
 } Inspection;
+
+/* A private key found with the certificate it belongs to, and what the lint says. */
+typedef struct
+{
+  MutualCertificate *certificate;
+  MutualPrivateKey *key;
+  GPtrArray *problems;
+} Identity;
+
+static void
+identity_free (Identity *identity)
+{
+  g_clear_object (&identity->certificate);
+  g_clear_object (&identity->key);
+  g_clear_pointer (&identity->problems, g_ptr_array_unref);
+  g_free (identity);
+}
+
+static gboolean
+has_errors (GPtrArray *problems)
+{
+  for (guint i = 0; i < problems->len; i++)
+    {
+      if (mutual_problem_get_severity (g_ptr_array_index (problems, i)) == MUTUAL_SEVERITY_ERROR)
+        return TRUE;
+    }
+  return FALSE;
+}
 
 /* Text output */
 
@@ -216,6 +245,39 @@ print_bundle (Inspection *inspection,
 }
 
 static void
+print_problems (GPtrArray *problems)
+{
+  for (guint p = 0; p < problems->len; p++)
+    {
+      MutualProblem *problem = g_ptr_array_index (problems, p);
+
+      mutual_cli_print ("    %s %s\n",
+                        mutual_problem_get_severity (problem) == MUTUAL_SEVERITY_ERROR ? _("Error:")
+                                                                                      : _("Warning:"),
+                        mutual_problem_get_message (problem));
+    }
+}
+
+static void
+print_identities (Inspection *inspection)
+{
+  for (guint i = 0; i < inspection->identities->len; i++)
+    {
+      Identity *identity = g_ptr_array_index (inspection->identities, i);
+
+      mutual_cli_print ("\n");
+      /* Translators: a heading, e.g. "Client identity: alice with its ECDSA P-256 key". */
+      mutual_cli_print (_("Client identity: %s with its %s key"),
+                        mutual_certificate_get_subject_name (identity->certificate),
+                        mutual_private_key_get_key_type (identity->key));
+      mutual_cli_print ("\n    %s\n", has_errors (identity->problems)
+                                       ? _("Not usable as a TLS client identity")
+                                       : _("Usable as a TLS client identity"));
+      print_problems (identity->problems);
+    }
+}
+
+static void
 print_chains (Inspection *inspection)
 {
   for (guint i = 0; i < inspection->chains->len; i++)
@@ -228,15 +290,7 @@ print_chains (Inspection *inspection)
       /* Translators: a heading, e.g. "Chain 1: alice ← Issuing CA ← Root CA". */
       mutual_cli_print (_("Chain %u: %s"), i + 1, path);
       mutual_cli_print ("\n    %s\n", mutual_chain_get_trusted (chain) ? _("Trusted") : _("Not trusted"));
-      for (guint p = 0; p < problems->len; p++)
-        {
-          MutualProblem *problem = g_ptr_array_index (problems, p);
-
-          mutual_cli_print ("    %s %s\n",
-                   mutual_problem_get_severity (problem) == MUTUAL_SEVERITY_ERROR ? _("Error:")
-                                                                                 : _("Warning:"),
-                   mutual_problem_get_message (problem));
-        }
+      print_problems (problems);
     }
 }
 
@@ -360,10 +414,11 @@ run_inspect (MutualCli  *cli,
       N_("What to show of each certificate: all (default) or summary"), N_("WHICH") },
     { NULL }
   };
-  Inspection inspection = { TRUE, FALSE, MUTUAL_PURPOSE_TLS_CLIENT, 0, NULL, NULL, 0 };
+  Inspection inspection = { TRUE, FALSE, MUTUAL_PURPOSE_TLS_CLIENT, 0, NULL, NULL, NULL, 0 };
   g_autoptr(GPtrArray) inputs = g_ptr_array_new_with_free_func ((GDestroyNotify) input_free);
   g_autoptr(GPtrArray) all_certificates = g_ptr_array_new ();
   g_autoptr(GPtrArray) chains = NULL;
+  g_autoptr(GPtrArray) identities = g_ptr_array_new_with_free_func ((GDestroyNotify) identity_free);
   g_autoptr(MutualTrust) trust = NULL;
   g_autoptr(GError) error = NULL;
   char *password = NULL;
@@ -475,8 +530,44 @@ run_inspect (MutualCli  *cli,
     {
       chains = g_ptr_array_new_with_free_func (g_object_unref);
     }
+
+  /* Every private key with the certificate it belongs to is a client identity: say
+   * whether it would work. */
+  for (guint i = 0; i < inputs->len; i++)
+    {
+      Input *input = g_ptr_array_index (inputs, i);
+      GPtrArray *keys;
+
+      if (input->error != NULL)
+        continue;
+      keys = mutual_bundle_get_keys (input->bundle);
+      for (guint k = 0; k < keys->len; k++)
+        {
+          MutualPrivateKey *key = g_ptr_array_index (keys, k);
+
+          for (guint c = 0; c < all_certificates->len; c++)
+            {
+              MutualCertificate *certificate = g_ptr_array_index (all_certificates, c);
+              Identity *identity;
+
+              if (!mutual_private_key_matches (key, certificate))
+                continue;
+              identity = g_new0 (Identity, 1);
+              identity->certificate = g_object_ref (certificate);
+              identity->key = g_object_ref (key);
+              identity->problems = mutual_lint_client_identity (certificate, key, all_certificates,
+                                                                trust, inspection.now, NULL);
+              if (has_errors (identity->problems))
+                inspection.n_problems++;
+              g_ptr_array_add (identities, identity);
+              break;
+            }
+        }
+    }
+
   inspection.inputs = inputs;
   inspection.chains = chains;
+  inspection.identities = identities;
 
   if (mutual_cli_get_json (cli))
     {
@@ -491,6 +582,23 @@ run_inspect (MutualCli  *cli,
       mutual_json_begin_array (json, "chains");
       for (guint i = 0; i < chains->len; i++)
         mutual_chain_to_json (g_ptr_array_index (chains, i), json, NULL);
+      mutual_json_end_array (json);
+      mutual_json_begin_array (json, "identities");
+      for (guint i = 0; i < identities->len; i++)
+        {
+          Identity *identity = g_ptr_array_index (identities, i);
+
+          mutual_json_begin_object (json, NULL);
+          mutual_json_string (json, "certificate_sha256", mutual_certificate_get_sha256 (identity->certificate));
+          mutual_json_string (json, "subject_name", mutual_certificate_get_subject_name (identity->certificate));
+          mutual_json_string (json, "key_spki_sha256", mutual_private_key_get_key_id (identity->key));
+          mutual_json_boolean (json, "usable", !has_errors (identity->problems));
+          mutual_json_begin_array (json, "problems");
+          for (guint p = 0; p < identity->problems->len; p++)
+            mutual_problem_to_json (g_ptr_array_index (identity->problems, p), json, NULL);
+          mutual_json_end_array (json);
+          mutual_json_end_object (json);
+        }
       mutual_json_end_array (json);
       mutual_json_boolean (json, "problems_found", inspection.n_problems > 0);
       mutual_cli_json_end (cli, json);
@@ -509,6 +617,7 @@ run_inspect (MutualCli  *cli,
             print_bundle (&inspection, input);
         }
       print_chains (&inspection);
+      print_identities (&inspection);
     }
 
   if (any_unparsed)

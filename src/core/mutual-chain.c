@@ -439,9 +439,11 @@ mutual_chain_verify (MutualChain   *self,
         }
       else
         {
-          add_problem (self, MUTUAL_PROBLEM_MISSING_ISSUER, MUTUAL_SEVERITY_ERROR, n - 1,
-                       _("%s was issued by %s, which is not in the input: the chain is "
-                         "incomplete"),
+          /* Without trust anchors there is no telling whether the issuer is a root the
+           * peer already has or an intermediate that must be sent. */
+          add_problem (self, MUTUAL_PROBLEM_MISSING_ISSUER, MUTUAL_SEVERITY_WARNING, n - 1,
+                       _("%s was issued by %s, which is not in the input: unless that is a root "
+                         "the server trusts, the chain is incomplete"),
                        mutual_certificate_get_subject_name (top),
                        mutual_certificate_get_issuer (top));
         }
@@ -616,18 +618,7 @@ mutual_chain_to_json (MutualChain *self,
   mutual_json_boolean (json, "trusted", self->trusted);
   mutual_json_begin_array (json, "problems");
   for (guint i = 0; i < self->problems->len; i++)
-    {
-      MutualProblem *problem = g_ptr_array_index (self->problems, i);
-
-      mutual_json_begin_object (json, NULL);
-      mutual_json_string (json, "kind", mutual_problem_kind_to_string (mutual_problem_get_kind (problem)));
-      mutual_json_string (json, "severity",
-                          mutual_problem_get_severity (problem) == MUTUAL_SEVERITY_ERROR ? "error"
-                                                                                        : "warning");
-      mutual_json_int (json, "link", mutual_problem_get_link (problem));
-      mutual_json_string (json, "message", mutual_problem_get_message (problem));
-      mutual_json_end_object (json);
-    }
+    mutual_problem_to_json (g_ptr_array_index (self->problems, i), json, NULL);
   mutual_json_end_array (json);
   mutual_json_end_object (json);
 }

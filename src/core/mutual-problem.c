@@ -113,6 +113,27 @@ mutual_problem_kind_to_string (MutualProblemKind kind)
     }
 }
 
+/**
+ * mutual_problem_to_json:
+ * @member: (nullable): the member name, inside an object
+ *
+ * Writes {"kind", "severity", "link", "message"}.
+ */
+void
+mutual_problem_to_json (MutualProblem *self,
+                        MutualJson    *json,
+                        const char    *member)
+{
+  g_return_if_fail (MUTUAL_IS_PROBLEM (self));
+
+  mutual_json_begin_object (json, member);
+  mutual_json_string (json, "kind", mutual_problem_kind_to_string (self->kind));
+  mutual_json_string (json, "severity", self->severity == MUTUAL_SEVERITY_ERROR ? "error" : "warning");
+  mutual_json_int (json, "link", self->link);
+  mutual_json_string (json, "message", self->message);
+  mutual_json_end_object (json);
+}
+
 static void
 mutual_problem_finalize (GObject *object)
 {

@@ -3,6 +3,8 @@
 
 #include <glib-object.h>
 
+#include "mutual-json.h"
+
 G_BEGIN_DECLS
 
 /**
@@ -62,5 +64,8 @@ MutualSeverity     mutual_problem_get_severity (MutualProblem     *self);
 int                mutual_problem_get_link     (MutualProblem     *self);
 const char        *mutual_problem_get_message  (MutualProblem     *self);
 const char        *mutual_problem_kind_to_string (MutualProblemKind kind);
+void               mutual_problem_to_json      (MutualProblem     *self,
+                                                MutualJson        *json,
+                                                const char        *member);
 
 G_END_DECLS
