@@ -73,6 +73,43 @@ _mutual_bundle_add_note (MutualBundle *self,
   g_ptr_array_insert (self->notes, self->notes->len - 1, g_strdup (note));
 }
 
+static gpointer
+ref_copy (gconstpointer object,
+          gpointer      data)
+{
+  return g_object_ref ((gpointer) object);
+}
+
+/**
+ * mutual_bundle_new_merged:
+ * @source: the name of the whole, e.g. "client.pem, client.key"
+ * @bundles: (element-type MutualBundle): what several inputs held
+ *
+ * For an identity that comes as separate files: one bundle with all their objects.
+ *
+ * Returns: (transfer full): the merged bundle
+ */
+MutualBundle *
+mutual_bundle_new_merged (const char *source,
+                          GPtrArray  *bundles)
+{
+  MutualBundle *self = _mutual_bundle_new (source);
+
+  for (guint i = 0; i < bundles->len; i++)
+    {
+      MutualBundle *bundle = g_ptr_array_index (bundles, i);
+
+      g_ptr_array_extend (self->certificates, bundle->certificates, ref_copy, NULL);
+      g_ptr_array_extend (self->keys, bundle->keys, ref_copy, NULL);
+      g_ptr_array_extend (self->requests, bundle->requests, ref_copy, NULL);
+      for (guint n = 0; n + 1 < bundle->notes->len; n++)
+        _mutual_bundle_add_note (self, g_ptr_array_index (bundle->notes, n));
+    }
+  _mutual_bundle_set_format (self, bundles->len == 1 ? mutual_bundle_get_format (g_ptr_array_index (bundles, 0))
+                                                     : "");
+  return self;
+}
+
 /**
  * mutual_bundle_get_source:
  *

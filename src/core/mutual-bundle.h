@@ -11,6 +11,8 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (MutualBundle, mutual_bundle, MUTUAL, BUNDLE, GObject)
 
+MutualBundle       *mutual_bundle_new_merged       (const char   *source,
+                                                    GPtrArray    *bundles);
 const char         *mutual_bundle_get_source       (MutualBundle *self);
 const char         *mutual_bundle_get_format       (MutualBundle *self);
 GPtrArray          *mutual_bundle_get_certificates (MutualBundle *self);

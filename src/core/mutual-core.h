@@ -9,6 +9,8 @@
 #include "mutual-core-enums.h"
 #include "mutual-error.h"
 #include "mutual-field.h"
+#include "mutual-identity.h"
+#include "mutual-identity-store.h"
 #include "mutual-importer.h"
 #include "mutual-json.h"
 #include "mutual-private-key.h"

@@ -22,6 +22,12 @@ G_BEGIN_DECLS
  * @MUTUAL_ERROR_NO_KEY: input holds no private key where one is needed
  * @MUTUAL_ERROR_KEY_MISMATCH: a private key does not belong to the certificate
  * @MUTUAL_ERROR_TLS: GnuTLS reported an error no other code describes
+ * @MUTUAL_ERROR_EXISTS: the object is already stored
+ * @MUTUAL_ERROR_KEYRING_UNAVAILABLE: no Secret Service (or Secret portal) answers
+ * @MUTUAL_ERROR_KEYRING_LOCKED: the keyring is locked and was not unlocked
+ * @MUTUAL_ERROR_PROMPT_DISMISSED: the user dismissed the keyring's prompt
+ * @MUTUAL_ERROR_ITEM_UNREADABLE: a stored item is damaged or incomplete
+ * @MUTUAL_ERROR_TIMED_OUT: a service did not answer in time
  *
  * Error codes of the %MUTUAL_ERROR domain. GIO, TLS, libsecret and libsoup errors
  * are passed through in their own domains.
@@ -40,6 +46,12 @@ typedef enum
   MUTUAL_ERROR_NO_KEY,
   MUTUAL_ERROR_KEY_MISMATCH,
   MUTUAL_ERROR_TLS,
+  MUTUAL_ERROR_EXISTS,
+  MUTUAL_ERROR_KEYRING_UNAVAILABLE,
+  MUTUAL_ERROR_KEYRING_LOCKED,
+  MUTUAL_ERROR_PROMPT_DISMISSED,
+  MUTUAL_ERROR_ITEM_UNREADABLE,
+  MUTUAL_ERROR_TIMED_OUT,
 } MutualError;
 
 GQuark mutual_error_quark (void);
