@@ -20,6 +20,12 @@ struct _MutualCli
 
 static const MutualCliCommand *commands[] = {
   &mutual_cli_command_inspect,
+  &mutual_cli_command_import,
+  &mutual_cli_command_list,
+  &mutual_cli_command_show,
+  &mutual_cli_command_export,
+  &mutual_cli_command_rename,
+  &mutual_cli_command_remove,
   &mutual_cli_command_version,
 };
 
@@ -291,6 +297,35 @@ mutual_cli_usage_error (MutualCli  *cli,
     json_error (cli, MUTUAL_EXIT_USAGE, "mutualctl-usage", 0, message);
 
   return MUTUAL_EXIT_USAGE;
+}
+
+/**
+ * mutual_cli_result_cb:
+ * @user_data: a `GAsyncResult **`, set to a reference on the result
+ *
+ * The callback for commands that wait for one asynchronous core operation.
+ */
+void
+mutual_cli_result_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+/**
+ * mutual_cli_wait:
+ *
+ * Runs the main context until @result is set by mutual_cli_result_cb(). The core
+ * bounds every operation with its own deadline, so this returns.
+ */
+void
+mutual_cli_wait (GAsyncResult **result)
+{
+  while (*result == NULL)
+    g_main_context_iteration (NULL, TRUE);
 }
 
 /**

@@ -56,8 +56,16 @@ int          mutual_cli_usage_error     (MutualCli           *cli,
                                          ...) G_GNUC_PRINTF (2, 3);
 const char  *mutual_cli_exit_describe   (MutualExit           exit_code);
 
+void         mutual_cli_result_cb       (GObject             *source,
+                                         GAsyncResult        *result,
+                                         gpointer             user_data);
+void         mutual_cli_wait            (GAsyncResult       **result);
 void         mutual_cli_print           (const char          *format,
                                          ...) G_GNUC_PRINTF (1, 2);
+void         mutual_cli_print_section   (MutualSection       *section,
+                                         gboolean             show_title);
+void         mutual_cli_print_sections  (GPtrArray           *sections,
+                                         gboolean             all_fields);
 char        *mutual_cli_read_password_file (const char       *path,
                                             GError          **error);
 char        *mutual_cli_prompt_password    (const char       *prompt);
@@ -67,7 +75,13 @@ int          mutual_cli_main            (int                  argc,
                                          char               **argv);
 
 /* Commands, one per file. */
+extern const MutualCliCommand mutual_cli_command_export;
+extern const MutualCliCommand mutual_cli_command_import;
 extern const MutualCliCommand mutual_cli_command_inspect;
+extern const MutualCliCommand mutual_cli_command_list;
+extern const MutualCliCommand mutual_cli_command_remove;
+extern const MutualCliCommand mutual_cli_command_rename;
+extern const MutualCliCommand mutual_cli_command_show;
 extern const MutualCliCommand mutual_cli_command_version;
 
 G_END_DECLS
