@@ -180,6 +180,14 @@ map_keyring_error (GError   **error,
                             _("The keyring is locked: unlock it (for example in Passwords and "
                               "Keys, or by logging in again) and try again"));
     }
+  else if (g_error_matches (original, G_IO_ERROR, G_IO_ERROR_WRONG_ETAG))
+    {
+      /* libsecret's file backend, used inside Flatpak, reads its file once and refuses
+       * to write over changes another process made. */
+      *error = g_error_new (MUTUAL_ERROR, MUTUAL_ERROR_KEYRING_UNAVAILABLE,
+                            _("The keyring file was changed by another program (another Mutual "
+                              "or mutualctl): close Mutual and start it again"));
+    }
   else if (original->domain == G_DBUS_ERROR || original->domain == G_IO_ERROR)
     {
       *error = g_error_new (MUTUAL_ERROR, MUTUAL_ERROR_KEYRING_UNAVAILABLE,
