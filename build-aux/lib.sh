@@ -28,7 +28,7 @@ TEST_PACKAGES=(
   "${RUN_PACKAGES[@]}"
   libsecret-tools
   appstream yelp-tools libxml2-utils flatpak-builder
-  python3 python3-jsonschema
+  python3 python3-jsonschema strace
 )
 
 top_srcdir=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)

@@ -1,9 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
 #include <libsecret/secret.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "mutual-chain.h"
 #include "mutual-export-private.h"
@@ -873,6 +877,74 @@ operation_free (Operation *operation)
   g_free (operation);
 }
 
+/* Writes @data to @destination atomically and readable by the user alone: a
+ * temporary file beside it, created with mode 0600, written, synced and renamed. A
+ * crash leaves either the old file or the new one, never a partial one. */
+static gboolean
+write_private_file (GFile    *destination,
+                    GBytes   *data,
+                    GError  **error)
+{
+  g_autofree char *path = g_file_get_path (destination);
+  g_autofree char *folder = NULL;
+  g_autofree char *base = NULL;
+  g_autofree char *temporary = NULL;
+  const guint8 *bytes;
+  gsize length;
+  gsize written = 0;
+  int saved;
+  int fd;
+
+  if (path == NULL)
+    {
+      g_autofree char *uri = g_file_get_uri (destination);
+
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   _("Cannot write %s: exports go to local files only"), uri);
+      return FALSE;
+    }
+
+  folder = g_path_get_dirname (path);
+  base = g_path_get_basename (path);
+  temporary = g_strdup_printf ("%s/.%s.XXXXXX", folder, base);
+  fd = g_mkstemp_full (temporary, O_RDWR | O_CLOEXEC, 0600);
+  if (fd < 0)
+    {
+      saved = errno;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), _("Cannot write %s: %s"), path,
+                   g_strerror (saved));
+      return FALSE;
+    }
+
+  bytes = g_bytes_get_data (data, &length);
+  while (written < length)
+    {
+      gssize n = write (fd, bytes + written, length - written);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        break;
+      written += n;
+    }
+  saved = written == length ? 0 : errno;
+  if (saved == 0 && fsync (fd) != 0)
+    saved = errno;
+  if (close (fd) != 0 && saved == 0)
+    saved = errno;
+  if (saved == 0 && rename (temporary, path) != 0)
+    saved = errno;
+
+  if (saved != 0)
+    {
+      unlink (temporary);
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), _("Cannot write %s: %s"), path,
+                   g_strerror (saved));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 export_sync (Operation     *operation,
              GCancellable  *cancellable,
@@ -881,8 +953,6 @@ export_sync (Operation     *operation,
   g_autoptr(GPtrArray) certificates = load_certificates_sync (operation->identity, cancellable, error);
   g_autoptr(MutualPrivateKey) key = NULL;
   g_autoptr(GBytes) data = NULL;
-  gsize length;
-  const char *bytes;
 
   if (certificates == NULL)
     return FALSE;
@@ -898,18 +968,7 @@ export_sync (Operation     *operation,
   if (data == NULL)
     return FALSE;
 
-  /* Atomically, and readable by the user alone: the file holds the private key. */
-  bytes = g_bytes_get_data (data, &length);
-  if (!g_file_replace_contents (operation->destination, bytes, length, NULL, FALSE,
-                                G_FILE_CREATE_PRIVATE | G_FILE_CREATE_REPLACE_DESTINATION, NULL,
-                                cancellable, error))
-    {
-      g_autofree char *name = g_file_get_parse_name (operation->destination);
-
-      g_prefix_error (error, _("Cannot write %s: "), name);
-      return FALSE;
-    }
-  return TRUE;
+  return write_private_file (operation->destination, data, error);
 }
 
 static void
