@@ -794,7 +794,12 @@ mutual_certificate_to_json (MutualCertificate *self,
       g_autoptr(GPtrArray) sections = g_ptr_array_new_with_free_func (g_object_unref);
       g_autofree char *pem = mutual_certificate_to_pem (self);
 
-      mutual_json_int (json, "version", gnutls_x509_crt_get_version (self->crt));
+      int version = gnutls_x509_crt_get_version (self->crt);
+
+      if (version > 0)
+        mutual_json_int (json, "version", version);
+      else
+        mutual_json_null (json, "version");
       add_extension_sections (self, sections);
       _mutual_sections_to_json (sections, MUTUAL_SECTION_EXTENSION, json, "extensions");
       mutual_json_string (json, "signature_algorithm", self->signature_algorithm);
@@ -803,6 +808,25 @@ mutual_certificate_to_json (MutualCertificate *self,
 
   if (self->origin != NULL)
     mutual_json_string (json, "origin", self->origin);
+  mutual_json_end_object (json);
+}
+
+/**
+ * mutual_certificate_reference_to_json:
+ * @member: (nullable): the member name, inside an object
+ *
+ * Writes {"subject_name", "sha256"}: enough to name a certificate listed elsewhere.
+ */
+void
+mutual_certificate_reference_to_json (MutualCertificate *self,
+                                      MutualJson        *json,
+                                      const char        *member)
+{
+  g_return_if_fail (MUTUAL_IS_CERTIFICATE (self));
+
+  mutual_json_begin_object (json, member);
+  mutual_json_string (json, "subject_name", self->subject_name);
+  mutual_json_string (json, "sha256", self->sha256);
   mutual_json_end_object (json);
 }
 

@@ -52,4 +52,8 @@ void                  mutual_certificate_to_json           (MutualCertificate *s
                                                             gint64             now,
                                                             gboolean           full);
 
+void                  mutual_certificate_reference_to_json (MutualCertificate *self,
+                                                            MutualJson        *json,
+                                                            const char        *member);
+
 G_END_DECLS

@@ -580,17 +580,6 @@ mutual_chain_describe (MutualChain *self)
   return g_string_free (text, FALSE);
 }
 
-static void
-certificate_reference_to_json (MutualCertificate *certificate,
-                               MutualJson        *json,
-                               const char        *member)
-{
-  mutual_json_begin_object (json, member);
-  mutual_json_string (json, "subject_name", mutual_certificate_get_subject_name (certificate));
-  mutual_json_string (json, "sha256", mutual_certificate_get_sha256 (certificate));
-  mutual_json_end_object (json);
-}
-
 /**
  * mutual_chain_to_json:
  * @member: (nullable): the member name, inside an object
@@ -608,10 +597,10 @@ mutual_chain_to_json (MutualChain *self,
   mutual_json_begin_object (json, member);
   mutual_json_begin_array (json, "links");
   for (guint i = 0; i < self->links->len; i++)
-    certificate_reference_to_json (g_ptr_array_index (self->links, i), json, NULL);
+    mutual_certificate_reference_to_json (g_ptr_array_index (self->links, i), json, NULL);
   mutual_json_end_array (json);
   if (self->anchor != NULL)
-    certificate_reference_to_json (self->anchor, json, "anchor");
+    mutual_certificate_reference_to_json (self->anchor, json, "anchor");
   else
     mutual_json_null (json, "anchor");
   mutual_json_boolean (json, "verified", self->verified);

@@ -331,7 +331,8 @@ add_pkcs8_der (Import        *import,
       return FALSE;
     }
 
-  return add_key (import, key, encrypted ? _("PKCS#8 (encrypted)") : "PKCS#8", origin, error);
+  /* Format names are identifiers (they are in the JSON), not translated. */
+  return add_key (import, key, encrypted ? "PKCS#8 (encrypted)" : "PKCS#8", origin, error);
 }
 
 /* An unencrypted PKCS#1 RSA, SEC1 EC or DSA key in DER. */
@@ -874,8 +875,7 @@ add_legacy_encrypted_key (Import      *import,
       return FALSE;
     }
 
-  /* Translators: a key format, e.g. "PKCS#1 (OpenSSL encryption)". */
-  described = g_strdup_printf (_("%s (OpenSSL encryption)"), format);
+  described = g_strdup_printf ("%s (OpenSSL encryption)", format);
   return add_key (import, key, described, origin, error);
 }
 

@@ -681,10 +681,10 @@ decode_key_usage (MutualSection        *section,
   for (guint i = 0; i < G_N_ELEMENTS (usages); i++)
     {
       if (bits & usages[i].bit)
-        mutual_section_add (section, "usage", _("Usage"), _(usages[i].label), MUTUAL_FIELD_NONE);
+        mutual_section_add (section, usages[i].id, _("Usage"), _(usages[i].label), MUTUAL_FIELD_NONE);
     }
   if (bits == 0)
-    mutual_section_add (section, "usage", _("Usage"), _("(none)"), MUTUAL_FIELD_WARNING);
+    mutual_section_add (section, "none", _("Usage"), _("(none)"), MUTUAL_FIELD_WARNING);
   return TRUE;
 }
 
@@ -947,13 +947,14 @@ decode_scts (MutualSection        *section,
 
       if (gnutls_x509_ct_sct_get (scts, i, &timestamp, &log_id, &algorithm, &signature) < 0)
         break;
+      /* GnuTLS counts versions from 1, as RFC 6962 names them (v1 is 0 on the wire). */
       gnutls_x509_ct_sct_get_version (scts, i, &version);
       algorithm_name = gnutls_sign_get_name (algorithm);
       when = mutual_format_time_utc ((gint64) timestamp);
       log_hex = datum_hex (&log_id);
       mutual_section_add_take (section, "sct",
                                _("Timestamp"),
-                               g_strdup_printf (_("Log %s, v%u, %s, %s"), log_hex, version + 1,
+                               g_strdup_printf (_("Log %s, v%u, %s, %s"), log_hex, version,
                                                 when, algorithm_name ? algorithm_name : "?"),
                                MUTUAL_FIELD_MONOSPACE);
     }
