@@ -45,6 +45,7 @@ typedef struct
 {
   MutualCertificate *certificate;
   MutualPrivateKey *key;
+  MutualChain *chain;
   GPtrArray *problems;
 } Identity;
 
@@ -53,6 +54,7 @@ identity_free (Identity *identity)
 {
   g_clear_object (&identity->certificate);
   g_clear_object (&identity->key);
+  g_clear_object (&identity->chain);
   g_clear_pointer (&identity->problems, g_ptr_array_unref);
   g_free (identity);
 }
@@ -463,7 +465,7 @@ run_inspect (MutualCli  *cli,
               identity->certificate = g_object_ref (certificate);
               identity->key = g_object_ref (key);
               identity->problems = mutual_lint_client_identity (certificate, key, all_certificates,
-                                                                trust, inspection.now, NULL);
+                                                                trust, inspection.now, &identity->chain);
               if (has_errors (identity->problems))
                 inspection.n_problems++;
               g_ptr_array_add (identities, identity);
@@ -500,6 +502,11 @@ run_inspect (MutualCli  *cli,
           mutual_json_string (json, "subject_name", mutual_certificate_get_subject_name (identity->certificate));
           mutual_json_string (json, "key_spki_sha256", mutual_private_key_get_key_id (identity->key));
           mutual_json_boolean (json, "usable", !has_errors (identity->problems));
+          mutual_json_begin_array (json, "chain");
+          for (guint l = 0; l < mutual_chain_get_links (identity->chain)->len; l++)
+            mutual_certificate_reference_to_json (g_ptr_array_index (mutual_chain_get_links (identity->chain), l),
+                                                  json, NULL);
+          mutual_json_end_array (json);
           mutual_json_begin_array (json, "problems");
           for (guint p = 0; p < identity->problems->len; p++)
             mutual_problem_to_json (g_ptr_array_index (identity->problems, p), json, NULL);
