@@ -23,7 +23,8 @@ mutual_application_new (void)
                        "application-id", APPLICATION_ID,
                        /* The Devel profile has another id but the same resources. */
                        "resource-base-path", RESOURCE_BASE_PATH,
-                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       /* Files given on the command line or opened from Files. */
+                       "flags", G_APPLICATION_HANDLES_OPEN,
                        NULL);
 }
 
@@ -71,15 +72,17 @@ color_scheme_changed_cb (MutualApplication *self,
   apply_color_scheme (self);
 }
 
-static GtkWindow *
+static MutualWindow *
 get_or_create_window (MutualApplication *self)
 {
-  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  /* The most recently focused main window; dialogs do not count. */
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    {
+      if (MUTUAL_IS_WINDOW (l->data))
+        return l->data;
+    }
 
-  if (window == NULL)
-    window = GTK_WINDOW (mutual_window_new (self));
-
-  return window;
+  return mutual_window_new (self);
 }
 
 static void
@@ -87,7 +90,20 @@ mutual_application_activate (GApplication *app)
 {
   MutualApplication *self = MUTUAL_APPLICATION (app);
 
-  gtk_window_present (get_or_create_window (self));
+  gtk_window_present (GTK_WINDOW (get_or_create_window (self)));
+}
+
+static void
+mutual_application_open (GApplication  *app,
+                         GFile        **files,
+                         int            n_files,
+                         const char    *hint)
+{
+  MutualApplication *self = MUTUAL_APPLICATION (app);
+  MutualWindow *window = get_or_create_window (self);
+
+  mutual_window_open_files (window, files, n_files);
+  gtk_window_present (GTK_WINDOW (window));
 }
 
 static void
@@ -137,7 +153,19 @@ help_action_cb (GSimpleAction *action,
 {
   MutualApplication *self = user_data;
 
-  mutual_window_show_help (MUTUAL_WINDOW (get_or_create_window (self)), NULL);
+  mutual_window_show_help (get_or_create_window (self), NULL);
+}
+
+static void
+open_action_cb (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  MutualApplication *self = user_data;
+  MutualWindow *window = get_or_create_window (self);
+
+  gtk_window_present (GTK_WINDOW (window));
+  mutual_window_choose_files (window);
 }
 
 static void
@@ -158,6 +186,7 @@ quit_action_cb (GSimpleAction *action,
 }
 
 static const GActionEntry app_actions[] = {
+  { "open", open_action_cb },
   { "about", about_action_cb },
   { "preferences", preferences_action_cb },
   { "help", help_action_cb },
@@ -171,6 +200,7 @@ mutual_application_startup (GApplication *app)
   static const char *quit_accels[] = { "<Control>q", NULL };
   static const char *preferences_accels[] = { "<Control>comma", NULL };
   static const char *help_accels[] = { "F1", NULL };
+  static const char *open_accels[] = { "<Control>o", NULL };
 
   G_APPLICATION_CLASS (mutual_application_parent_class)->startup (app);
 
@@ -180,6 +210,7 @@ mutual_application_startup (GApplication *app)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences",
                                          preferences_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.help", help_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.open", open_accels);
 
   g_signal_connect_object (self->settings, "changed::color-scheme",
                            G_CALLBACK (color_scheme_changed_cb), self, G_CONNECT_SWAPPED);
@@ -205,6 +236,7 @@ mutual_application_class_init (MutualApplicationClass *klass)
   object_class->finalize = mutual_application_finalize;
 
   app_class->activate = mutual_application_activate;
+  app_class->open = mutual_application_open;
   app_class->startup = mutual_application_startup;
 }
 

@@ -2,8 +2,17 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
+#include "mutual-inspect-view.h"
+#include "mutual-password-dialog.h"
 #include "mutual-window.h"
+
+/* The main window. Its content area shows what the user opened, one tab per input:
+ * files from the Open dialog, the command line, Files or drag and drop, and text from
+ * the clipboard or a drop. Each input is imported by the core in a worker thread; an
+ * encrypted one asks for its password, and one that cannot be read says why in the
+ * core's own words. */
 
 struct _MutualWindow
 {
@@ -13,10 +22,19 @@ struct _MutualWindow
   /* Cancels what the window started when it goes away. */
   GCancellable *cancellable;
 
+  GtkFileChooserNative *file_chooser;
+  /* The dialog listing inputs that could not be opened, while it is shown. */
+  AdwMessageDialog *error_dialog;
+
   /* Template children */
   AdwToastOverlay *toast_overlay;
   AdwLeaflet *leaflet;
   AdwViewStack *view_stack;
+  AdwViewSwitcherTitle *switcher_title;
+  GtkWidget *identities_back_button;
+  GtkWidget *back_button;
+  GtkStack *content_stack;
+  AdwTabView *tab_view;
 };
 
 G_DEFINE_FINAL_TYPE (MutualWindow, mutual_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -80,6 +98,675 @@ mutual_window_show_help (MutualWindow *self,
 
   gtk_show_uri_full (GTK_WINDOW (self), uri, GDK_CURRENT_TIME, self->cancellable,
                      show_help_cb, g_object_ref (self));
+}
+
+/**
+ * mutual_window_get_inspect_view:
+ *
+ * Returns: (nullable) (transfer none): the view of the input in the selected tab, or
+ *   %NULL when nothing is open
+ */
+MutualInspectView *
+mutual_window_get_inspect_view (MutualWindow *self)
+{
+  AdwTabPage *page;
+
+  g_return_val_if_fail (MUTUAL_IS_WINDOW (self), NULL);
+
+  page = adw_tab_view_get_selected_page (self->tab_view);
+  if (page == NULL)
+    return NULL;
+  return MUTUAL_INSPECT_VIEW (adw_tab_page_get_child (page));
+}
+
+/* Title and navigation */
+
+static void
+update_title (MutualWindow *self)
+{
+  MutualInspectView *view;
+  MutualBundle *bundle;
+  g_autofree char *description = NULL;
+
+  /* Tabs closing as the window goes change nothing anyone will see. */
+  if (gtk_widget_in_destruction (GTK_WIDGET (self)))
+    return;
+
+  view = mutual_window_get_inspect_view (self);
+  if (view == NULL)
+    {
+      adw_view_switcher_title_set_title (self->switcher_title, _("Mutual"));
+      adw_view_switcher_title_set_subtitle (self->switcher_title, NULL);
+      gtk_window_set_title (GTK_WINDOW (self), _("Mutual"));
+      return;
+    }
+
+  bundle = mutual_inspect_view_get_bundle (view);
+  description = mutual_bundle_describe (bundle);
+  adw_view_switcher_title_set_title (self->switcher_title, mutual_bundle_get_source (bundle));
+  adw_view_switcher_title_set_subtitle (self->switcher_title, description);
+  gtk_window_set_title (GTK_WINDOW (self), mutual_bundle_get_source (bundle));
+}
+
+static void
+update_navigation (MutualWindow *self)
+{
+  MutualInspectView *view;
+  gboolean can_go_back;
+
+  if (gtk_widget_in_destruction (GTK_WIDGET (self)))
+    return;
+
+  view = mutual_window_get_inspect_view (self);
+  can_go_back = view != NULL && mutual_inspect_view_get_can_go_back (view);
+
+  gtk_widget_set_visible (self->back_button, can_go_back);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.go-back", can_go_back);
+  /* One back button at a time: the certificate's first, then the identities'. */
+  gtk_widget_set_visible (self->identities_back_button,
+                          adw_leaflet_get_folded (self->leaflet) && !can_go_back);
+}
+
+static void
+folded_changed_cb (MutualWindow *self,
+                   GParamSpec   *pspec,
+                   AdwLeaflet   *leaflet)
+{
+  update_navigation (self);
+}
+
+static void
+can_go_back_changed_cb (MutualWindow      *self,
+                        GParamSpec        *pspec,
+                        MutualInspectView *view)
+{
+  update_navigation (self);
+}
+
+static void
+selected_page_changed_cb (MutualWindow *self,
+                          GParamSpec   *pspec,
+                          AdwTabView   *tab_view)
+{
+  update_title (self);
+  update_navigation (self);
+}
+
+static void
+n_pages_changed_cb (MutualWindow *self,
+                    GParamSpec   *pspec,
+                    AdwTabView   *tab_view)
+{
+  gboolean open = adw_tab_view_get_n_pages (tab_view) > 0;
+
+  if (gtk_widget_in_destruction (GTK_WIDGET (self)))
+    return;
+
+  /* The empty state comes back when the last tab is closed. */
+  gtk_stack_set_visible_child_name (self->content_stack, open ? "documents" : "empty");
+
+  update_title (self);
+  update_navigation (self);
+}
+
+static void
+go_back_action_cb (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  MutualWindow *self = MUTUAL_WINDOW (widget);
+  MutualInspectView *view = mutual_window_get_inspect_view (self);
+
+  if (view != NULL)
+    mutual_inspect_view_go_back (view);
+}
+
+/* Showing what was opened */
+
+static AdwTabPage *
+find_page_for_file (MutualWindow *self,
+                    GFile        *file)
+{
+  for (int i = 0; i < adw_tab_view_get_n_pages (self->tab_view); i++)
+    {
+      AdwTabPage *page = adw_tab_view_get_nth_page (self->tab_view, i);
+      MutualInspectView *view = MUTUAL_INSPECT_VIEW (adw_tab_page_get_child (page));
+      GFile *shown = mutual_inspect_view_get_file (view);
+
+      if (shown != NULL && g_file_equal (shown, file))
+        return page;
+    }
+
+  return NULL;
+}
+
+static void
+add_document (MutualWindow *self,
+              MutualBundle *bundle,
+              GFile        *file)
+{
+  GtkWidget *view = mutual_inspect_view_new (bundle, file);
+  AdwTabPage *previous = file != NULL ? find_page_for_file (self, file) : NULL;
+  g_autofree char *tooltip = NULL;
+  AdwTabPage *page;
+
+  /* Opening a file again shows it as it is now, in the tab it had. */
+  if (previous != NULL)
+    {
+      page = adw_tab_view_insert (self->tab_view, view,
+                                  adw_tab_view_get_page_position (self->tab_view, previous));
+      adw_tab_view_close_page (self->tab_view, previous);
+    }
+  else
+    {
+      page = adw_tab_view_append (self->tab_view, view);
+    }
+
+  if (file != NULL)
+    {
+      g_autofree char *name = g_file_get_parse_name (file);
+
+      tooltip = g_markup_escape_text (name, -1);
+    }
+  else
+    {
+      tooltip = g_markup_escape_text (mutual_bundle_get_source (bundle), -1);
+    }
+  adw_tab_page_set_title (page, mutual_bundle_get_source (bundle));
+  adw_tab_page_set_tooltip (page, tooltip);
+
+  g_signal_connect_object (view, "notify::can-go-back", G_CALLBACK (can_go_back_changed_cb),
+                           self, G_CONNECT_SWAPPED);
+  adw_tab_view_set_selected_page (self->tab_view, page);
+  update_title (self);
+  update_navigation (self);
+}
+
+static void
+error_dialog_response_cb (AdwMessageDialog *dialog,
+                          const char       *response,
+                          gpointer          user_data)
+{
+  MutualWindow *self = user_data;
+
+  /* A later failure starts a new dialog. */
+  g_clear_weak_pointer (&self->error_dialog);
+}
+
+static void
+show_error (MutualWindow *self,
+            const char   *source,
+            gboolean      is_file,
+            const GError *error)
+{
+  AdwMessageDialog *dialog;
+
+  g_debug ("Could not open %s: %s", source, error->message);
+
+  /* Failures that come while the dialog is shown are listed in it. */
+  if (self->error_dialog != NULL)
+    {
+      g_autofree char *body = g_strdup_printf ("%s\n\n%s",
+                                               adw_message_dialog_get_body (self->error_dialog),
+                                               error->message);
+
+      adw_message_dialog_set_heading (self->error_dialog, _("Some Inputs Could Not Be Opened"));
+      adw_message_dialog_set_body (self->error_dialog, body);
+      return;
+    }
+
+  /* The core's message names the input and says what is wrong with it. */
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self),
+                                                       is_file ? _("Could Not Open File")
+                                                               : _("Could Not Read the Text"),
+                                                       error->message));
+  adw_message_dialog_add_response (dialog, "close", _("_Close"));
+  adw_message_dialog_set_default_response (dialog, "close");
+  adw_message_dialog_set_close_response (dialog, "close");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (error_dialog_response_cb), self, 0);
+  g_set_weak_pointer (&self->error_dialog, dialog);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* Importing, with a password when the input is encrypted */
+
+typedef struct
+{
+  MutualWindow *window;
+  GFile *file;
+  GBytes *data;
+  char *source;
+  GCancellable *cancellable;
+  /* Shown once the input turned out to be encrypted. */
+  MutualPasswordDialog *dialog;
+} OpenJob;
+
+static void
+open_job_clear (gpointer data)
+{
+  OpenJob *job = data;
+
+  g_clear_weak_pointer (&job->dialog);
+  g_clear_object (&job->window);
+  g_clear_object (&job->file);
+  g_clear_pointer (&job->data, g_bytes_unref);
+  g_clear_pointer (&job->source, g_free);
+  g_clear_object (&job->cancellable);
+}
+
+static OpenJob *
+open_job_ref (OpenJob *job)
+{
+  return g_rc_box_acquire (job);
+}
+
+static void
+open_job_unref (OpenJob *job)
+{
+  g_rc_box_release_full (job, open_job_clear);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (OpenJob, open_job_unref)
+
+static void
+open_job_closure_notify (gpointer  data,
+                         GClosure *closure)
+{
+  open_job_unref (data);
+}
+
+static void import_cb (GObject      *source_object,
+                       GAsyncResult *result,
+                       gpointer      user_data);
+
+/* @password is only passed on: the core copies it and wipes its copy after use. */
+static void
+open_job_import (OpenJob    *job,
+                 const char *password)
+{
+  if (job->file != NULL)
+    mutual_import_file_async (job->file, password, job->cancellable, import_cb, open_job_ref (job));
+  else
+    mutual_import_bytes_async (job->data, job->source, password, job->cancellable, import_cb,
+                               open_job_ref (job));
+}
+
+static void
+password_response_cb (AdwMessageDialog *dialog,
+                      const char       *response,
+                      gpointer          user_data)
+{
+  OpenJob *job = user_data;
+  MutualPasswordDialog *password_dialog = MUTUAL_PASSWORD_DIALOG (dialog);
+
+  if (g_str_equal (response, "unlock"))
+    {
+      mutual_password_dialog_set_busy (password_dialog, TRUE);
+      open_job_import (job, mutual_password_dialog_get_password (password_dialog));
+    }
+  else
+    {
+      g_cancellable_cancel (job->cancellable);
+      mutual_password_dialog_finish (password_dialog);
+    }
+}
+
+static void
+ask_password (OpenJob *job)
+{
+  MutualPasswordDialog *dialog = mutual_password_dialog_new (GTK_WINDOW (job->window), job->source);
+
+  g_set_weak_pointer (&job->dialog, dialog);
+  g_signal_connect_data (dialog, "response", G_CALLBACK (password_response_cb),
+                         open_job_ref (job), open_job_closure_notify, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+import_cb (GObject      *source_object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(OpenJob) job = user_data;
+  MutualWindow *self = job->window;
+  g_autoptr(MutualBundle) bundle = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (job->file != NULL)
+    bundle = mutual_import_file_finish (result, &error);
+  else
+    bundle = mutual_import_bytes_finish (result, &error);
+
+  /* The user cancelled the password dialog, or closed the window. */
+  if (g_cancellable_is_cancelled (job->cancellable) ||
+      g_cancellable_is_cancelled (self->cancellable))
+    {
+      if (job->dialog != NULL)
+        mutual_password_dialog_finish (job->dialog);
+      return;
+    }
+
+  if (bundle != NULL)
+    {
+      if (job->dialog != NULL)
+        mutual_password_dialog_finish (job->dialog);
+      add_document (self, bundle, job->file);
+      return;
+    }
+
+  if (job->dialog == NULL && g_error_matches (error, MUTUAL_ERROR, MUTUAL_ERROR_NEEDS_PASSWORD))
+    {
+      ask_password (job);
+      return;
+    }
+  if (job->dialog != NULL && g_error_matches (error, MUTUAL_ERROR, MUTUAL_ERROR_BAD_PASSWORD))
+    {
+      mutual_password_dialog_show_wrong_password (job->dialog);
+      return;
+    }
+
+  if (job->dialog != NULL)
+    mutual_password_dialog_finish (job->dialog);
+  show_error (self, job->source, job->file != NULL, error);
+}
+
+static void
+open_job_start (MutualWindow *self,
+                GFile        *file,
+                GBytes       *data,
+                const char   *source)
+{
+  g_autoptr(OpenJob) job = g_rc_box_new0 (OpenJob);
+
+  job->window = g_object_ref (self);
+  job->file = file ? g_object_ref (file) : NULL;
+  job->data = data ? g_bytes_ref (data) : NULL;
+  /* The name the core gives a file's bundle, for the password dialog and errors. */
+  job->source = file ? g_file_get_basename (file) : g_strdup (source);
+  job->cancellable = g_cancellable_new ();
+
+  open_job_import (job, NULL);
+}
+
+/**
+ * mutual_window_open_files:
+ * @files: (array length=n_files): files to import and show
+ *
+ * Imports each file with the core, in a worker thread, and shows it in a tab of its
+ * own; an encrypted file asks for its password first.
+ */
+void
+mutual_window_open_files (MutualWindow  *self,
+                          GFile        **files,
+                          int            n_files)
+{
+  g_return_if_fail (MUTUAL_IS_WINDOW (self));
+  g_return_if_fail (files != NULL || n_files == 0);
+
+  for (int i = 0; i < n_files; i++)
+    open_job_start (self, files[i], NULL, NULL);
+}
+
+/**
+ * mutual_window_open_bytes:
+ * @source: what to call the input, e.g. "Clipboard"
+ *
+ * Imports @data, which did not come from a file, and shows it in a tab of its own.
+ */
+void
+mutual_window_open_bytes (MutualWindow *self,
+                          GBytes       *data,
+                          const char   *source)
+{
+  g_return_if_fail (MUTUAL_IS_WINDOW (self));
+  g_return_if_fail (data != NULL);
+  g_return_if_fail (source != NULL);
+
+  open_job_start (self, NULL, data, source);
+}
+
+/* Text may hold a private key: it is wiped before it is freed. */
+static void
+free_text (gpointer data)
+{
+  char *text = data;
+
+  explicit_bzero (text, strlen (text));
+  g_free (text);
+}
+
+static GBytes *
+bytes_new_take_text (char *text)
+{
+  return g_bytes_new_with_free_func (text, strlen (text), free_text, text);
+}
+
+static void
+open_file_list (MutualWindow *self,
+                GSList       *files)
+{
+  for (GSList *l = files; l != NULL; l = l->next)
+    open_job_start (self, l->data, NULL, NULL);
+}
+
+/* The Open dialog */
+
+static void
+file_chooser_response_cb (GtkNativeDialog *dialog,
+                          int              response,
+                          gpointer         user_data)
+{
+  MutualWindow *self = user_data;
+  g_autoptr(GListModel) files = NULL;
+
+  if (response != GTK_RESPONSE_ACCEPT)
+    return;
+
+  files = gtk_file_chooser_get_files (GTK_FILE_CHOOSER (dialog));
+  for (guint i = 0; i < g_list_model_get_n_items (files); i++)
+    {
+      g_autoptr(GFile) file = g_list_model_get_item (files, i);
+
+      open_job_start (self, file, NULL, NULL);
+    }
+}
+
+/* The types of the desktop file's MimeType key, and the usual file name extensions for
+ * systems whose MIME database does not know them. */
+static const char *const certificate_mime_types[] = {
+  "application/pkix-cert",
+  "application/pkix-cert+pem",
+  "application/x-x509-ca-cert",
+  "application/x-x509-user-cert",
+  "application/x-pem-file",
+  "application/x-pem-key",
+  "application/pkcs12",
+  "application/x-pkcs12",
+  "application/pkcs12+pem",
+  "application/pkcs7-mime",
+  "application/pkcs7-mime+pem",
+  "application/x-pkcs7-certificates",
+  "application/pkcs10",
+  "application/pkcs10+pem",
+  "application/pkcs8",
+  "application/pkcs8+pem",
+  "application/pkcs8-encrypted",
+};
+
+static const char *const certificate_suffixes[] = {
+  "pem", "crt", "cer", "der", "key", "p12", "pfx", "p7b", "p7c", "p8", "csr", "req",
+};
+
+/**
+ * mutual_window_choose_files:
+ *
+ * Shows the Open dialog, which opens the files chosen in this window.
+ */
+void
+mutual_window_choose_files (MutualWindow *self)
+{
+  g_autoptr(GtkFileFilter) certificates = NULL;
+  g_autoptr(GtkFileFilter) all = NULL;
+
+  g_return_if_fail (MUTUAL_IS_WINDOW (self));
+
+  /* One dialog per window, which remembers its folder. */
+  if (self->file_chooser != NULL)
+    {
+      gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->file_chooser));
+      return;
+    }
+
+  self->file_chooser = gtk_file_chooser_native_new (_("Open Certificates"), GTK_WINDOW (self),
+                                                    GTK_FILE_CHOOSER_ACTION_OPEN,
+                                                    _("_Open"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->file_chooser), TRUE);
+  gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (self->file_chooser), TRUE);
+
+  certificates = gtk_file_filter_new ();
+  gtk_file_filter_set_name (certificates, _("Certificates and Keys"));
+  for (guint i = 0; i < G_N_ELEMENTS (certificate_mime_types); i++)
+    gtk_file_filter_add_mime_type (certificates, certificate_mime_types[i]);
+  for (guint i = 0; i < G_N_ELEMENTS (certificate_suffixes); i++)
+    gtk_file_filter_add_suffix (certificates, certificate_suffixes[i]);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->file_chooser), certificates);
+
+  all = gtk_file_filter_new ();
+  gtk_file_filter_set_name (all, _("All Files"));
+  gtk_file_filter_add_pattern (all, "*");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->file_chooser), all);
+  gtk_file_chooser_set_filter (GTK_FILE_CHOOSER (self->file_chooser), certificates);
+
+  g_signal_connect_object (self->file_chooser, "response", G_CALLBACK (file_chooser_response_cb),
+                           self, 0);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->file_chooser));
+}
+
+/* Paste */
+
+static void
+paste_text_cb (GObject      *source_object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(MutualWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) data = NULL;
+  char *text;
+
+  text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (source_object), result, &error);
+  if (text == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_debug ("Cannot read the clipboard: %s", error ? error->message : "no text");
+          mutual_window_add_toast (self, adw_toast_new (_("The clipboard holds no text to paste")));
+        }
+      return;
+    }
+
+  data = bytes_new_take_text (text);
+  mutual_window_open_bytes (self, data, _("Clipboard"));
+}
+
+static void
+paste_files_cb (GObject      *source_object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(MutualWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  const GValue *value;
+  g_autoptr(GSList) files = NULL;
+
+  value = gdk_clipboard_read_value_finish (GDK_CLIPBOARD (source_object), result, &error);
+  if (value == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_debug ("Cannot read the clipboard: %s", error->message);
+          mutual_window_add_toast (self,
+                                   adw_toast_new (_("The files in the clipboard could not be read")));
+        }
+      return;
+    }
+
+  files = gdk_file_list_get_files (g_value_get_boxed (value));
+  open_file_list (self, files);
+}
+
+static void
+paste_action_cb (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  MutualWindow *self = MUTUAL_WINDOW (widget);
+  GdkClipboard *clipboard = gtk_widget_get_clipboard (widget);
+  GdkContentFormats *formats = gdk_clipboard_get_formats (clipboard);
+
+  /* Files copied in Files are opened as files; anything else is read as text. */
+  if (gdk_content_formats_contain_gtype (formats, GDK_TYPE_FILE_LIST))
+    gdk_clipboard_read_value_async (clipboard, GDK_TYPE_FILE_LIST, G_PRIORITY_DEFAULT,
+                                    self->cancellable, paste_files_cb, g_object_ref (self));
+  else
+    gdk_clipboard_read_text_async (clipboard, self->cancellable, paste_text_cb,
+                                   g_object_ref (self));
+}
+
+/* Drag and drop */
+
+static gboolean
+drop_accept_cb (GtkDropTarget *target,
+                GdkDrop       *drop,
+                gpointer       user_data)
+{
+  /* Text dragged out of Mutual's own labels is already shown. */
+  if (gdk_drop_get_drag (drop) != NULL)
+    return FALSE;
+
+  return (gdk_drop_get_actions (drop) & gtk_drop_target_get_actions (target)) != 0 &&
+         gdk_content_formats_match (gtk_drop_target_get_formats (target),
+                                    gdk_drop_get_formats (drop));
+}
+
+static gboolean
+drop_cb (GtkDropTarget *target,
+         const GValue  *value,
+         double         x,
+         double         y,
+         gpointer       user_data)
+{
+  MutualWindow *self = user_data;
+
+  if (G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST))
+    {
+      g_autoptr(GSList) files = gdk_file_list_get_files (g_value_get_boxed (value));
+
+      open_file_list (self, files);
+      return files != NULL;
+    }
+
+  if (G_VALUE_HOLDS_STRING (value) && g_value_get_string (value) != NULL)
+    {
+      g_autoptr(GBytes) data = bytes_new_take_text (g_value_dup_string (value));
+
+      mutual_window_open_bytes (self, data, _("Dropped text"));
+      return TRUE;
+    }
+
+  return FALSE;
+}
+
+static void
+setup_drop_target (MutualWindow *self)
+{
+  GtkDropTarget *target = gtk_drop_target_new (G_TYPE_INVALID, GDK_ACTION_COPY);
+  GType types[] = { GDK_TYPE_FILE_LIST, G_TYPE_STRING };
+
+  gtk_drop_target_set_gtypes (target, types, G_N_ELEMENTS (types));
+  g_signal_connect (target, "accept", G_CALLBACK (drop_accept_cb), self);
+  g_signal_connect (target, "drop", G_CALLBACK (drop_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->toast_overlay), GTK_EVENT_CONTROLLER (target));
 }
 
 static void
@@ -157,6 +844,10 @@ mutual_window_dispose (GObject *object)
   MutualWindow *self = MUTUAL_WINDOW (object);
 
   g_cancellable_cancel (self->cancellable);
+  g_clear_weak_pointer (&self->error_dialog);
+  if (self->file_chooser != NULL)
+    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->file_chooser));
+  g_clear_object (&self->file_chooser);
   gtk_widget_dispose_template (GTK_WIDGET (self), MUTUAL_TYPE_WINDOW);
 
   G_OBJECT_CLASS (mutual_window_parent_class)->dispose (object);
@@ -191,11 +882,25 @@ mutual_window_class_init (MutualWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MutualWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, MutualWindow, leaflet);
   gtk_widget_class_bind_template_child (widget_class, MutualWindow, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, MutualWindow, switcher_title);
+  gtk_widget_class_bind_template_child (widget_class, MutualWindow, identities_back_button);
+  gtk_widget_class_bind_template_child (widget_class, MutualWindow, back_button);
+  gtk_widget_class_bind_template_child (widget_class, MutualWindow, content_stack);
+  gtk_widget_class_bind_template_child (widget_class, MutualWindow, tab_view);
+  gtk_widget_class_bind_template_callback (widget_class, folded_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, selected_page_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, n_pages_changed_cb);
 
   gtk_widget_class_install_action (widget_class, "win.show-sidebar", NULL, show_sidebar_action_cb);
+  gtk_widget_class_install_action (widget_class, "win.go-back", NULL, go_back_action_cb);
+  gtk_widget_class_install_action (widget_class, "win.paste", NULL, paste_action_cb);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK,
                                        "window.close", NULL);
+  /* A binding, not an application accelerator: a text field with the focus pastes into
+   * itself first. */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_v, GDK_CONTROL_MASK,
+                                       "win.paste", NULL);
 }
 
 static void
@@ -204,6 +909,9 @@ mutual_window_init (MutualWindow *self)
   self->cancellable = g_cancellable_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  setup_drop_target (self);
+  update_navigation (self);
 
 #if DEVELOPMENT_BUILD
   gtk_widget_add_css_class (GTK_WIDGET (self), "devel");

@@ -21,6 +21,23 @@ mutual_test_ui_init (int    *argc,
   adw_init ();
 }
 
+static gboolean
+settled_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+settle (guint ms)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (ms, settled_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
 /**
  * mutual_test_ui_screenshot:
  * @name: a file name without folder or extension
@@ -44,8 +61,10 @@ mutual_test_ui_screenshot (GtkWidget  *widget,
   int width;
   int height;
 
-  /* Only a drawn widget has its final size. */
+  /* Only a drawn widget has its final size; and transitions (a stack crossfading to a
+   * new page) take up to a few hundred milliseconds to reach their final frame. */
   gtk_test_widget_wait_for_draw (widget);
+  settle (400);
   width = gtk_widget_get_width (widget);
   height = gtk_widget_get_height (widget);
 
