@@ -469,6 +469,18 @@ start_dbus (void)
                             "  <keep_umask/>\n"
                             "  <listen>unix:dir=%s</listen>\n"
                             "  <auth>EXTERNAL</auth>\n"
+                            /* The limits of Debian's session.conf: dbus-daemon's own
+                             * defaults (128 pending replies) are far below what a
+                             * desktop session allows, and libsecret exceeds them. */
+                            "  <limit name=\"max_incoming_bytes\">1000000000</limit>\n"
+                            "  <limit name=\"max_outgoing_bytes\">1000000000</limit>\n"
+                            "  <limit name=\"max_message_size\">1000000000</limit>\n"
+                            "  <limit name=\"max_replies_per_connection\">50000</limit>\n"
+                            "  <limit name=\"max_match_rules_per_connection\">50000</limit>\n"
+                            "  <limit name=\"max_names_per_connection\">50000</limit>\n"
+                            "  <limit name=\"max_connections_per_user\">100000</limit>\n"
+                            "  <limit name=\"max_pending_service_starts\">10000</limit>\n"
+                            "  <limit name=\"service_start_timeout\">120000</limit>\n"
                             "  <servicedir>%s</servicedir>\n"
                             "  <policy context=\"default\">\n"
                             "    <allow send_destination=\"*\" eavesdrop=\"true\"/>\n"
