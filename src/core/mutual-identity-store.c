@@ -661,42 +661,79 @@ identity_parts (MutualBundle       *bundle,
   return TRUE;
 }
 
+/* Looks for a stored certificate item with @attribute = @value, other than those of
+ * @except_id, by the keyring's attribute index: one call, however many identities
+ * there are. */
+static gboolean
+certificate_item_exists (const char   *attribute,
+                         const char   *value,
+                         const char   *except_id,
+                         GHashTable  **found,
+                         GCancellable *cancellable,
+                         GError      **error)
+{
+  g_autoptr(GHashTable) query = g_hash_table_new (g_str_hash, g_str_equal);
+  GList *items;
+  GError *local_error = NULL;
+  gboolean exists = FALSE;
+
+  g_hash_table_insert (query, (gpointer) MUTUAL_ATTRIBUTE_KIND, (gpointer) MUTUAL_ITEM_CERTIFICATE);
+  g_hash_table_insert (query, (gpointer) attribute, (gpointer) value);
+  items = secret_password_searchv_sync (identity_schema (), query, SECRET_SEARCH_ALL, cancellable,
+                                        &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+
+  for (GList *l = items; l != NULL && !exists; l = l->next)
+    {
+      g_autoptr(GHashTable) attributes = secret_retrievable_get_attributes (l->data);
+
+      if (g_strcmp0 (g_hash_table_lookup (attributes, MUTUAL_ATTRIBUTE_ID), except_id) == 0)
+        continue;
+      exists = TRUE;
+      if (found != NULL)
+        *found = g_steal_pointer (&attributes);
+    }
+  g_list_free_full (items, g_object_unref);
+  return exists;
+}
+
 static char *
-new_id (GPtrArray *existing)
+new_id (GCancellable  *cancellable,
+        GError       **error)
 {
   /* No 0/o or 1/l: ids are read aloud and typed. */
   static const char alphabet[] = "abcdefghijkmnpqrstuvwxyz23456789";
 
-  for (;;)
+  for (guint attempt = 0; attempt < 16; attempt++)
     {
       char id[ID_LENGTH + 1];
-      gboolean taken = FALSE;
+      g_autoptr(GHashTable) query = g_hash_table_new (g_str_hash, g_str_equal);
+      GList *items;
+      GError *local_error = NULL;
 
       for (guint i = 0; i < ID_LENGTH; i++)
         id[i] = alphabet[g_random_int_range (0, sizeof alphabet - 1)];
       id[ID_LENGTH] = '\0';
 
-      for (guint i = 0; i < existing->len && !taken; i++)
-        taken = g_str_equal (mutual_identity_get_id (g_ptr_array_index (existing, i)), id);
-      if (!taken)
+      g_hash_table_insert (query, (gpointer) MUTUAL_ATTRIBUTE_ID, id);
+      items = secret_password_searchv_sync (identity_schema (), query, SECRET_SEARCH_ALL, cancellable,
+                                            &local_error);
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, local_error);
+          return NULL;
+        }
+      if (items == NULL)
         return g_strdup (id);
+      g_list_free_full (items, g_object_unref);
     }
-}
 
-static gboolean
-label_taken (GPtrArray  *existing,
-             const char *label,
-             const char *except_id)
-{
-  for (guint i = 0; i < existing->len; i++)
-    {
-      MutualIdentity *identity = g_ptr_array_index (existing, i);
-
-      if (g_str_equal (mutual_identity_get_label (identity), label) &&
-          g_strcmp0 (mutual_identity_get_id (identity), except_id) != 0)
-        return TRUE;
-    }
-  return FALSE;
+  g_set_error (error, MUTUAL_ERROR, MUTUAL_ERROR_FAILED, _("Cannot find a free identity id"));
+  return NULL;
 }
 
 static MutualIdentity *
@@ -705,47 +742,54 @@ add_sync (MutualBundle  *bundle,
           GCancellable  *cancellable,
           GError       **error)
 {
-  g_autoptr(GPtrArray) existing = NULL;
   g_autoptr(MutualCertificate) leaf = NULL;
   g_autoptr(GPtrArray) chain = NULL;
   g_autoptr(MutualPrivateKey) key = NULL;
   g_autoptr(MutualIdentity) identity = NULL;
+  g_autoptr(GHashTable) other = NULL;
   g_autofree char *id = NULL;
   g_autofree char *chosen_label = NULL;
+  GError *local_error = NULL;
 
   if (!identity_parts (bundle, &leaf, &chain, &key, error))
     return NULL;
 
-  existing = list_sync (cancellable, error);
-  if (existing == NULL)
-    return NULL;
-  for (guint i = 0; i < existing->len; i++)
+  if (certificate_item_exists (MUTUAL_ATTRIBUTE_SHA256, mutual_certificate_get_sha256 (leaf), NULL, &other,
+                               cancellable, &local_error))
     {
-      MutualIdentity *other = g_ptr_array_index (existing, i);
-
-      if (g_str_equal (mutual_identity_get_sha256 (other), mutual_certificate_get_sha256 (leaf)))
-        {
-          g_set_error (error, MUTUAL_ERROR, MUTUAL_ERROR_EXISTS,
-                       _("This certificate is already stored as “%s” (id %s)"),
-                       mutual_identity_get_label (other), mutual_identity_get_id (other));
-          return NULL;
-        }
+      g_set_error (error, MUTUAL_ERROR, MUTUAL_ERROR_EXISTS,
+                   _("This certificate is already stored as “%s” (id %s)"),
+                   (const char *) g_hash_table_lookup (other, MUTUAL_ATTRIBUTE_LABEL),
+                   (const char *) g_hash_table_lookup (other, MUTUAL_ATTRIBUTE_ID));
+      return NULL;
     }
 
-  if (label != NULL && label_taken (existing, label, NULL))
+  if (local_error == NULL && label != NULL &&
+      certificate_item_exists (MUTUAL_ATTRIBUTE_LABEL, label, NULL, NULL, cancellable, &local_error))
     {
       g_set_error (error, MUTUAL_ERROR, MUTUAL_ERROR_EXISTS,
                    _("Another identity is already labelled “%s”: choose another label"), label);
       return NULL;
     }
+
   chosen_label = g_strdup (label ? label : mutual_certificate_get_subject_name (leaf));
-  for (guint n = 2; label == NULL && label_taken (existing, chosen_label, NULL); n++)
+  for (guint n = 2; local_error == NULL && label == NULL && n < 1000 &&
+                    certificate_item_exists (MUTUAL_ATTRIBUTE_LABEL, chosen_label, NULL, NULL, cancellable,
+                                             &local_error);
+       n++)
     {
       g_free (chosen_label);
       chosen_label = g_strdup_printf ("%s (%u)", mutual_certificate_get_subject_name (leaf), n);
     }
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return NULL;
+    }
 
-  id = new_id (existing);
+  id = new_id (cancellable, error);
+  if (id == NULL)
+    return NULL;
   identity = describe (id, chosen_label, leaf, "", 1);
   if (!write_generation (identity, chain, key, cancellable, error))
     {
@@ -1020,24 +1064,25 @@ operation_thread (GTask        *task,
     case OPERATION_RENAME:
     case OPERATION_REPLACE:
       {
-        g_autoptr(GPtrArray) existing = list_sync (deadline.cancellable, &error);
         g_autoptr(GPtrArray) certificates = NULL;
         g_autoptr(MutualPrivateKey) key = NULL;
         g_autoptr(MutualCertificate) leaf = NULL;
         MutualIdentity *identity = NULL;
 
-        if (existing != NULL && operation->kind == OPERATION_RENAME &&
-            label_taken (existing, operation->label, mutual_identity_get_id (operation->identity)))
-          g_set_error (&error, MUTUAL_ERROR, MUTUAL_ERROR_EXISTS,
-                       _("Another identity is already labelled “%s”: choose another label"),
-                       operation->label);
-        else if (existing != NULL && operation->kind == OPERATION_RENAME)
+        if (operation->kind == OPERATION_RENAME)
           {
-            certificates = load_certificates_sync (operation->identity, deadline.cancellable, &error);
+            if (certificate_item_exists (MUTUAL_ATTRIBUTE_LABEL, operation->label,
+                                         mutual_identity_get_id (operation->identity), NULL,
+                                         deadline.cancellable, &error))
+              g_set_error (&error, MUTUAL_ERROR, MUTUAL_ERROR_EXISTS,
+                           _("Another identity is already labelled “%s”: choose another label"),
+                           operation->label);
+            if (error == NULL)
+              certificates = load_certificates_sync (operation->identity, deadline.cancellable, &error);
             if (certificates != NULL)
               key = load_key_sync (operation->identity, deadline.cancellable, &error);
           }
-        else if (existing != NULL)
+        else
           {
             identity_parts (operation->bundle, &leaf, &certificates, &key, &error);
           }
@@ -1111,16 +1156,49 @@ operation_new (OperationKind   kind,
 
 /* The list model */
 
+/* An identity is immutable for a given generation: a rename or a renewal writes a new
+ * one. */
+static gboolean
+same_identity (MutualIdentity *first,
+               MutualIdentity *second)
+{
+  return mutual_identity_get_generation (first) == mutual_identity_get_generation (second) &&
+         g_str_equal (mutual_identity_get_id (first), mutual_identity_get_id (second));
+}
+
+/* Replaces the list and announces only the range that changed. Refreshes are frequent
+ * (every time a window is activated) and mostly change nothing: views then keep their
+ * rows, and with them the selection and the keyboard focus. */
 static void
 set_identities (MutualIdentityStore *self,
                 GPtrArray           *identities)
 {
-  guint removed = self->identities->len;
+  guint old_length = self->identities->len;
+  guint new_length = identities->len;
+  guint prefix = 0;
+  guint suffix = 0;
+  guint removed;
+  guint added;
 
-  g_ptr_array_set_size (self->identities, 0);
-  for (guint i = 0; i < identities->len; i++)
-    g_ptr_array_add (self->identities, g_object_ref (g_ptr_array_index (identities, i)));
-  g_list_model_items_changed (G_LIST_MODEL (self), 0, removed, self->identities->len);
+  while (prefix < old_length && prefix < new_length &&
+         same_identity (g_ptr_array_index (self->identities, prefix),
+                        g_ptr_array_index (identities, prefix)))
+    prefix++;
+  while (suffix < old_length - prefix && suffix < new_length - prefix &&
+         same_identity (g_ptr_array_index (self->identities, old_length - 1 - suffix),
+                        g_ptr_array_index (identities, new_length - 1 - suffix)))
+    suffix++;
+
+  removed = old_length - prefix - suffix;
+  added = new_length - prefix - suffix;
+  if (removed == 0 && added == 0)
+    return;
+
+  g_ptr_array_remove_range (self->identities, prefix, removed);
+  for (guint i = 0; i < added; i++)
+    g_ptr_array_insert (self->identities, prefix + i,
+                        g_object_ref (g_ptr_array_index (identities, prefix + i)));
+  g_list_model_items_changed (G_LIST_MODEL (self), prefix, removed, added);
 }
 
 static void
