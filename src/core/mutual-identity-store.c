@@ -41,6 +41,7 @@ struct _MutualIdentityStore
   GDBusConnection *watch_connection;
   guint watch_subscription;
   guint watch_debounce;
+  gboolean watching;
   gboolean refreshing;
   gboolean refresh_again;
 };
@@ -1201,20 +1202,42 @@ set_identities (MutualIdentityStore *self,
   g_list_model_items_changed (G_LIST_MODEL (self), prefix, removed, added);
 }
 
+static void refresh_after (MutualIdentityStore *self);
+
 static void
 background_refresh_cb (GObject      *source,
                        GAsyncResult *result,
                        gpointer      user_data)
 {
+  MutualIdentityStore *self = MUTUAL_IDENTITY_STORE (source);
   g_autoptr(GError) error = NULL;
 
-  if (!mutual_identity_store_refresh_finish (MUTUAL_IDENTITY_STORE (source), result, &error))
+  if (!mutual_identity_store_refresh_finish (self, result, &error))
     g_debug ("Refreshing the identities failed: %s", error->message);
+
+  self->refreshing = FALSE;
+  if (self->refresh_again)
+    {
+      self->refresh_again = FALSE;
+      refresh_after (self);
+    }
 }
 
+/* Refreshes after a change. Listing reads every item's attributes, so changes that
+ * come while a refresh runs are folded into one more refresh after it. */
 static void
 refresh_after (MutualIdentityStore *self)
 {
+  /* Only a model someone watches is kept up to date: a one-shot command does not pay
+   * for listing everything after each change. */
+  if (!self->watching)
+    return;
+  if (self->refreshing)
+    {
+      self->refresh_again = TRUE;
+      return;
+    }
+  self->refreshing = TRUE;
   mutual_identity_store_refresh_async (self, NULL, background_refresh_cb, NULL);
 }
 
@@ -1593,14 +1616,16 @@ secret_signal_cb (GDBusConnection *connection,
 /**
  * mutual_identity_store_watch:
  *
- * Keeps the model up to date with changes made by other programs, where the keyring
- * announces them, and refreshes it once now.
+ * Keeps the model up to date: after every change made through this store, and after
+ * changes made by other programs where the keyring announces them. Refreshes once now.
+ * Without it, the model changes only on mutual_identity_store_refresh_async().
  */
 void
 mutual_identity_store_watch (MutualIdentityStore *self)
 {
   g_return_if_fail (MUTUAL_IS_IDENTITY_STORE (self));
 
+  self->watching = TRUE;
   refresh_after (self);
   if (self->watch_connection != NULL)
     return;
