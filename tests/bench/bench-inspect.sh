@@ -18,3 +18,7 @@ compare "inspect --json vs certtool -i" 21 -- \
 compare "inspect (text) vs certtool -i" 21 -- \
   "$mutualctl" inspect --fields all "$bundle" -- \
   certtool -i --infile "$bundle"
+instructions "inspect --json vs certtool -i" -- \
+  "$mutualctl" inspect --json --fields all "$bundle" -- \
+  certtool -i --infile "$bundle"
+instructions "startup (--version)" -- "$mutualctl" --version -- certtool --version

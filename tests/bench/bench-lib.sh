@@ -40,3 +40,28 @@ compare() {
     printf "%s: mutualctl %.1f ms, reference %.1f ms (median of %d runs each), ratio %.2f\n",
            name, a / 1000, b / 1000, runs, a / b }'
 }
+
+# instructions NAME -- OURS... -- REFERENCE...: the same comparison in instructions
+# executed (valgrind's callgrind), which a busy machine does not disturb.
+instructions() {
+  local name=$1 ours=() reference=() a b
+  shift 2
+  while [ "$1" != "--" ]; do ours+=("$1"); shift; done
+  shift
+  reference=("$@")
+  if ! command -v valgrind >/dev/null 2>&1; then
+    echo "$name: valgrind is not installed (Debian package valgrind); no instruction counts"
+    return 0
+  fi
+  count() {
+    local out
+    out=$(mktemp)
+    valgrind --tool=callgrind --callgrind-out-file="$out" "$@" >/dev/null 2>&1 || true
+    grep -m1 '^summary:' "$out" | awk '{ print $2 }'
+    rm -f "$out"
+  }
+  a=$(count "${ours[@]}")
+  b=$(count "${reference[@]}")
+  awk -v name="$name" -v a="$a" -v b="$b" 'BEGIN {
+    printf "%s: mutualctl %.1f M instructions, reference %.1f M, ratio %.2f\n", name, a / 1e6, b / 1e6, a / b }'
+}
