@@ -249,6 +249,36 @@ mutual_identity_get_generation (MutualIdentity *self)
 }
 
 /**
+ * mutual_identity_get_section:
+ *
+ * Describes what the keyring holds for the identity, besides its certificates: its
+ * label, its id and its private key. Nothing is read from the keyring: the certificate
+ * itself is described by mutual_certificate_get_sections().
+ *
+ * Returns: (transfer full): a section with the id "identity"
+ */
+MutualSection *
+mutual_identity_get_section (MutualIdentity *self)
+{
+  MutualSection *section;
+
+  g_return_val_if_fail (MUTUAL_IS_IDENTITY (self), NULL);
+
+  section = mutual_section_new (MUTUAL_SECTION_SUMMARY, "identity", _("Identity"));
+  mutual_section_add (section, "label", _("Label"), self->label, MUTUAL_FIELD_NONE);
+  mutual_section_add (section, "id", _("Id"), self->id,
+                      MUTUAL_FIELD_MONOSPACE | MUTUAL_FIELD_COPYABLE);
+  mutual_section_add_take (section, "key", _("Private key"),
+                           /* Translators: %s is a key type, e.g. "ECDSA P-256". */
+                           g_strdup_printf (_("%s, kept in the keyring"), self->key_type),
+                           MUTUAL_FIELD_NONE);
+  if (self->profile[0] != '\0')
+    mutual_section_add (section, "profile", _("Renewed with"), self->profile, MUTUAL_FIELD_NONE);
+
+  return section;
+}
+
+/**
  * mutual_identity_to_json:
  * @member: (nullable): the member name, inside an object
  *

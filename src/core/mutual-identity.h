@@ -4,6 +4,7 @@
 #include <glib-object.h>
 
 #include "mutual-json.h"
+#include "mutual-section.h"
 #include "mutual-validity.h"
 
 G_BEGIN_DECLS
@@ -21,6 +22,7 @@ const char           *mutual_identity_get_key_type   (MutualIdentity *self);
 const char           *mutual_identity_get_profile    (MutualIdentity *self);
 const MutualValidity *mutual_identity_get_validity   (MutualIdentity *self);
 guint                 mutual_identity_get_generation (MutualIdentity *self);
+MutualSection        *mutual_identity_get_section    (MutualIdentity *self);
 void                  mutual_identity_to_json        (MutualIdentity *self,
                                                       MutualJson     *json,
                                                       const char     *member,
