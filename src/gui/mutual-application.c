@@ -12,6 +12,8 @@ struct _MutualApplication
   AdwApplication parent_instance;
 
   GSettings *settings;
+  /* The identities in the keyring, shared by every window. */
+  MutualIdentityStore *identity_store;
 };
 
 G_DEFINE_FINAL_TYPE (MutualApplication, mutual_application, ADW_TYPE_APPLICATION)
@@ -39,6 +41,20 @@ mutual_application_get_settings (MutualApplication *self)
   g_return_val_if_fail (MUTUAL_IS_APPLICATION (self), NULL);
 
   return self->settings;
+}
+
+/**
+ * mutual_application_get_identity_store:
+ *
+ * Returns: (transfer none): the identities in the keyring, kept up to date with changes
+ *   other programs make where the keyring announces them; %NULL before startup
+ */
+MutualIdentityStore *
+mutual_application_get_identity_store (MutualApplication *self)
+{
+  g_return_val_if_fail (MUTUAL_IS_APPLICATION (self), NULL);
+
+  return self->identity_store;
 }
 
 static void
@@ -169,6 +185,18 @@ open_action_cb (GSimpleAction *action,
 }
 
 static void
+import_action_cb (GSimpleAction *action,
+                  GVariant      *parameter,
+                  gpointer       user_data)
+{
+  MutualApplication *self = user_data;
+  MutualWindow *window = get_or_create_window (self);
+
+  gtk_window_present (GTK_WINDOW (window));
+  mutual_window_choose_identity_files (window);
+}
+
+static void
 quit_action_cb (GSimpleAction *action,
                 GVariant      *parameter,
                 gpointer       user_data)
@@ -187,6 +215,7 @@ quit_action_cb (GSimpleAction *action,
 
 static const GActionEntry app_actions[] = {
   { "open", open_action_cb },
+  { "import", import_action_cb },
   { "about", about_action_cb },
   { "preferences", preferences_action_cb },
   { "help", help_action_cb },
@@ -201,6 +230,7 @@ mutual_application_startup (GApplication *app)
   static const char *preferences_accels[] = { "<Control>comma", NULL };
   static const char *help_accels[] = { "F1", NULL };
   static const char *open_accels[] = { "<Control>o", NULL };
+  static const char *import_accels[] = { "<Control>i", NULL };
 
   G_APPLICATION_CLASS (mutual_application_parent_class)->startup (app);
 
@@ -211,6 +241,11 @@ mutual_application_startup (GApplication *app)
                                          preferences_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.help", help_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.open", open_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.import", import_accels);
+
+  /* Created once, before any window, and watched for the whole run. */
+  self->identity_store = mutual_identity_store_new ();
+  mutual_identity_store_watch (self->identity_store);
 
   g_signal_connect_object (self->settings, "changed::color-scheme",
                            G_CALLBACK (color_scheme_changed_cb), self, G_CONNECT_SWAPPED);
@@ -223,6 +258,7 @@ mutual_application_finalize (GObject *object)
   MutualApplication *self = MUTUAL_APPLICATION (object);
 
   g_clear_object (&self->settings);
+  g_clear_object (&self->identity_store);
 
   G_OBJECT_CLASS (mutual_application_parent_class)->finalize (object);
 }

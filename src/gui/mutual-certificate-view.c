@@ -4,22 +4,18 @@
 #include <glib/gi18n.h>
 
 #include "mutual-certificate-view.h"
+#include "mutual-countdown.h"
 #include "mutual-section-group.h"
 
 /* Everything in one certificate: a status header with a live countdown, then every
  * section of the core's model.
  *
- * The countdown is redrawn by one timeout set for the moment its text next changes
+ * The countdown (MutualCountdown) is redrawn when its text next changes
  * (mutual_validity_get_next_change()), which is a second away only in the last hour and
- * a day away when only days are shown. The timeout exists only while the view is
- * mapped: a view in a hidden tab or under another page costs nothing. */
+ * a day away when only days are shown, and only while the view is mapped: a view in a
+ * hidden tab or under another page costs nothing. */
 
 #define HOUR ((gint64) 3600)
-
-/* GLib timeouts follow the monotonic clock, which stands still while the computer is
- * suspended; waking up at least this often bounds how stale the countdown can be after
- * a resume or a change of the wall clock. */
-#define MAX_DELAY_MS (10 * 60 * 1000)
 
 struct _MutualCertificateView
 {
@@ -29,8 +25,7 @@ struct _MutualCertificateView
   /* The groups in sections_box, one per section. */
   GPtrArray *groups;
 
-  guint timeout_id;
-  gint64 scheduled_update;
+  MutualCountdown *countdown;
 
   /* Template children */
   GtkLabel *title_label;
@@ -120,7 +115,7 @@ mutual_certificate_view_get_scheduled_update (MutualCertificateView *self)
 {
   g_return_val_if_fail (MUTUAL_IS_CERTIFICATE_VIEW (self), 0);
 
-  return self->scheduled_update;
+  return mutual_countdown_get_scheduled (self->countdown);
 }
 
 static void
@@ -167,9 +162,10 @@ refresh_sections (MutualCertificateView *self,
 
 /* Shows the certificate as it stands at @now, and returns when that next changes. */
 static gint64
-refresh (MutualCertificateView *self,
-         gint64                 now)
+refresh (gpointer user_data,
+         gint64   now)
 {
+  MutualCertificateView *self = user_data;
   const MutualValidity *validity = mutual_certificate_get_validity (self->certificate);
   MutualValidityState state = mutual_validity_get_state (validity, now);
   gint64 reference = now < validity->not_before ? validity->not_before : validity->not_after;
@@ -188,37 +184,6 @@ refresh (MutualCertificateView *self,
   return mutual_validity_get_next_change (validity, now, with_seconds);
 }
 
-static void schedule_update (MutualCertificateView *self,
-                             gint64                 when);
-
-static gboolean
-update_timeout_cb (gpointer user_data)
-{
-  MutualCertificateView *self = user_data;
-  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
-
-  self->timeout_id = 0;
-  schedule_update (self, refresh (self, now));
-
-  return G_SOURCE_REMOVE;
-}
-
-static void
-schedule_update (MutualCertificateView *self,
-                 gint64                 when)
-{
-  gint64 delay_us = when * G_USEC_PER_SEC - g_get_real_time ();
-  /* A few milliseconds late rather than early: the text is computed in whole seconds,
-   * and a wake-up just before the second turns would find nothing to change. */
-  guint delay_ms = (guint) CLAMP (delay_us / 1000 + 5, 1, MAX_DELAY_MS);
-
-  g_clear_handle_id (&self->timeout_id, g_source_remove);
-  self->scheduled_update = when;
-  self->timeout_id = g_timeout_add_full (G_PRIORITY_DEFAULT, delay_ms, update_timeout_cb, self,
-                                         NULL);
-  g_source_set_name_by_id (self->timeout_id, "[mutual] certificate countdown");
-}
-
 static void
 copy_pem_action_cb (GtkWidget  *widget,
                     const char *action_name,
@@ -233,28 +198,6 @@ copy_pem_action_cb (GtkWidget  *widget,
   overlay = gtk_widget_get_ancestor (widget, ADW_TYPE_TOAST_OVERLAY);
   if (overlay != NULL)
     adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (_("Copied")));
-}
-
-static void
-mutual_certificate_view_map (GtkWidget *widget)
-{
-  MutualCertificateView *self = MUTUAL_CERTIFICATE_VIEW (widget);
-
-  GTK_WIDGET_CLASS (mutual_certificate_view_parent_class)->map (widget);
-
-  /* Time went by while the view was hidden. */
-  schedule_update (self, refresh (self, g_get_real_time () / G_USEC_PER_SEC));
-}
-
-static void
-mutual_certificate_view_unmap (GtkWidget *widget)
-{
-  MutualCertificateView *self = MUTUAL_CERTIFICATE_VIEW (widget);
-
-  g_clear_handle_id (&self->timeout_id, g_source_remove);
-  self->scheduled_update = 0;
-
-  GTK_WIDGET_CLASS (mutual_certificate_view_parent_class)->unmap (widget);
 }
 
 static void
@@ -291,9 +234,10 @@ mutual_certificate_view_constructed (GObject *object)
   gtk_label_set_text (self->not_before_label, from);
   gtk_label_set_text (self->not_after_label, until);
 
-  /* Shown at once, so that nothing is empty before the first frame; map() keeps it
-   * current afterwards. */
-  refresh (self, g_get_real_time () / G_USEC_PER_SEC);
+  /* Shown at once, so that nothing is empty before the first frame; the countdown keeps
+   * it current while the view is mapped. */
+  self->countdown = mutual_countdown_new (GTK_WIDGET (self), refresh, self);
+  mutual_countdown_update (self->countdown);
 }
 
 static void
@@ -339,7 +283,7 @@ mutual_certificate_view_dispose (GObject *object)
 {
   MutualCertificateView *self = MUTUAL_CERTIFICATE_VIEW (object);
 
-  g_clear_handle_id (&self->timeout_id, g_source_remove);
+  g_clear_object (&self->countdown);
   g_ptr_array_set_size (self->groups, 0);
   /* The bin lets go of its child first: gtk_widget_dispose_template() would unparent a
    * template child behind AdwBin's back. */
@@ -371,9 +315,6 @@ mutual_certificate_view_class_init (MutualCertificateViewClass *klass)
   object_class->finalize = mutual_certificate_view_finalize;
   object_class->get_property = mutual_certificate_view_get_property;
   object_class->set_property = mutual_certificate_view_set_property;
-
-  widget_class->map = mutual_certificate_view_map;
-  widget_class->unmap = mutual_certificate_view_unmap;
 
   properties[PROP_CERTIFICATE] =
     g_param_spec_object ("certificate", NULL, NULL,

@@ -4,6 +4,7 @@
 #include <glib/gi18n.h>
 
 #include "mutual-certificate-view.h"
+#include "mutual-chain-group.h"
 #include "mutual-inspect-view.h"
 #include "mutual-section-group.h"
 
@@ -201,25 +202,6 @@ transition_running_changed_cb (MutualInspectView *self,
 }
 
 /* Certificates, keys, requests, notes */
-
-static void
-set_group_title (AdwPreferencesGroup *group,
-                 const char          *title)
-{
-  /* Group titles and descriptions are Pango markup; names in certificates are not. */
-  g_autofree char *escaped = g_markup_escape_text (title, -1);
-
-  adw_preferences_group_set_title (group, escaped);
-}
-
-static void
-set_group_description (AdwPreferencesGroup *group,
-                       const char          *description)
-{
-  g_autofree char *escaped = description ? g_markup_escape_text (description, -1) : NULL;
-
-  adw_preferences_group_set_description (group, escaped);
-}
 
 static GtkWidget *
 new_row (const char *title,
@@ -454,16 +436,6 @@ verification_free (Verification *verification)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Verification, verification_free)
 
-/* Mutual is for client certificates, so chains are checked for that use, except the
- * chains of CA certificates given on their own. */
-static MutualPurpose
-chain_purpose (MutualChain *chain)
-{
-  MutualCertificate *leaf = g_ptr_array_index (mutual_chain_get_links (chain), 0);
-
-  return mutual_certificate_is_ca (leaf) ? MUTUAL_PURPOSE_ANY : MUTUAL_PURPOSE_TLS_CLIENT;
-}
-
 static void
 verify_thread (GTask        *task,
                gpointer      source_object,
@@ -490,7 +462,7 @@ verify_thread (GTask        *task,
 
       if (g_cancellable_is_cancelled (cancellable))
         break;
-      mutual_chain_verify (chain, trust, chain_purpose (chain), now);
+      mutual_chain_verify (chain, trust, mutual_chain_group_get_purpose (chain), now);
     }
 
   if (!g_task_return_error_if_cancelled (task))
@@ -498,68 +470,12 @@ verify_thread (GTask        *task,
                            (GDestroyNotify) verification_free);
 }
 
-static const char *
-link_role (MutualCertificate *certificate,
-           gboolean           top)
+static void
+show_certificate_cb (MutualInspectView *self,
+                     MutualCertificate *certificate,
+                     MutualChainGroup  *group)
 {
-  if (!mutual_certificate_is_ca (certificate))
-    return mutual_certificate_is_self_issued (certificate) ? _("Self-signed certificate")
-                                                          : _("Certificate");
-  if (top && mutual_certificate_is_self_issued (certificate))
-    return _("Root certificate authority");
-  return _("Intermediate certificate authority");
-}
-
-static GtkWidget *
-new_link_row (MutualInspectView *self,
-              MutualChain       *chain,
-              MutualCertificate *certificate,
-              int                link,
-              const char        *role)
-{
-  g_autoptr(GPtrArray) problems = mutual_chain_get_link_problems (chain, link);
-  g_autoptr(GString) subtitle = g_string_new (role);
-  gboolean errors = FALSE;
-  GtkWidget *row;
-  GtkWidget *icon;
-
-  for (guint p = 0; p < problems->len; p++)
-    {
-      MutualProblem *problem = g_ptr_array_index (problems, p);
-
-      errors |= mutual_problem_get_severity (problem) == MUTUAL_SEVERITY_ERROR;
-      g_string_append_c (subtitle, '\n');
-      g_string_append (subtitle, mutual_problem_get_message (problem));
-    }
-
-  row = new_certificate_row (self, certificate, subtitle->str);
-
-  if (errors)
-    {
-      icon = gtk_image_new_from_icon_name ("dialog-error-symbolic");
-      gtk_widget_add_css_class (icon, "error");
-      gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                      _("Error"), -1);
-    }
-  else if (problems->len > 0)
-    {
-      icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
-      gtk_widget_add_css_class (icon, "warning");
-      gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                      _("Warning"), -1);
-    }
-  else
-    {
-      icon = gtk_image_new_from_icon_name ("emblem-ok-symbolic");
-      gtk_widget_add_css_class (icon, "success");
-      gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                      _("No problems"), -1);
-    }
-  gtk_widget_set_valign (icon, GTK_ALIGN_CENTER);
-  adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
-  add_go_next (row);
-
-  return row;
+  mutual_inspect_view_show_certificate (self, certificate);
 }
 
 static GtkWidget *
@@ -568,61 +484,16 @@ new_chain_group (MutualInspectView *self,
                  guint              n_chains,
                  const char        *trust_error)
 {
-  GPtrArray *links = mutual_chain_get_links (chain);
-  MutualCertificate *leaf = g_ptr_array_index (links, 0);
-  MutualCertificate *anchor = mutual_chain_get_anchor (chain);
-  g_autoptr(GPtrArray) chain_problems = mutual_chain_get_link_problems (chain, -1);
-  g_autoptr(GString) description = g_string_new (NULL);
-  GtkWidget *group = adw_preferences_group_new ();
+  MutualCertificate *leaf = g_ptr_array_index (mutual_chain_get_links (chain), 0);
   g_autofree char *title = NULL;
+  GtkWidget *group;
 
   if (n_chains > 1)
     /* Translators: the title of a certificate chain; %s is the name of its first certificate. */
     title = g_strdup_printf (_("Chain of %s"), mutual_certificate_get_subject_name (leaf));
-  set_group_title (ADW_PREFERENCES_GROUP (group), title ? title : _("Chain"));
-
-  if (chain_purpose (chain) == MUTUAL_PURPOSE_TLS_CLIENT)
-    g_string_append (description, _("Checked for use as a TLS client certificate."));
-  else
-    g_string_append (description, _("Checked as a certificate authority."));
-  if (trust_error != NULL)
-    {
-      g_string_append_c (description, ' ');
-      /* Translators: %s is an error message. */
-      g_string_append_printf (description, _("The certificate authorities this computer trusts "
-                                             "could not be read: %s"), trust_error);
-    }
-  for (guint p = 0; p < chain_problems->len; p++)
-    {
-      MutualProblem *problem = g_ptr_array_index (chain_problems, p);
-
-      g_string_append_c (description, '\n');
-      g_string_append (description, mutual_problem_get_message (problem));
-    }
-  set_group_description (ADW_PREFERENCES_GROUP (group), description->str);
-
-  if (!mutual_chain_get_verified (chain))
-    adw_preferences_group_set_header_suffix (ADW_PREFERENCES_GROUP (group),
-                                             new_badge (_("Not Verified"), "warning"));
-  else if (mutual_chain_get_trusted (chain))
-    adw_preferences_group_set_header_suffix (ADW_PREFERENCES_GROUP (group),
-                                             new_badge (_("Trusted"), "success"));
-  else
-    adw_preferences_group_set_header_suffix (ADW_PREFERENCES_GROUP (group),
-                                             new_badge (_("Not Trusted"), "error"));
-
-  for (guint i = 0; i < links->len; i++)
-    {
-      MutualCertificate *certificate = g_ptr_array_index (links, i);
-
-      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group),
-                                 new_link_row (self, chain, certificate, i,
-                                               link_role (certificate, i + 1 == links->len)));
-    }
-  if (anchor != NULL)
-    adw_preferences_group_add (ADW_PREFERENCES_GROUP (group),
-                               new_link_row (self, chain, anchor, links->len,
-                                             _("Trusted by this computer")));
+  group = mutual_chain_group_new (chain, title, trust_error);
+  g_signal_connect_object (group, "show-certificate", G_CALLBACK (show_certificate_cb), self,
+                           G_CONNECT_SWAPPED);
 
   return group;
 }

@@ -4,38 +4,17 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "mutual-identity-view.h"
 #include "mutual-inspect-view.h"
 #include "mutual-password-dialog.h"
-#include "mutual-window.h"
+#include "mutual-window-private.h"
 
-/* The main window. Its content area shows what the user opened, one tab per input:
- * files from the Open dialog, the command line, Files or drag and drop, and text from
- * the clipboard or a drop. Each input is imported by the core in a worker thread; an
- * encrypted one asks for its password, and one that cannot be read says why in the
- * core's own words. */
-
-struct _MutualWindow
-{
-  AdwApplicationWindow parent_instance;
-
-  GSettings *settings;
-  /* Cancels what the window started when it goes away. */
-  GCancellable *cancellable;
-
-  GtkFileChooserNative *file_chooser;
-  /* The dialog listing inputs that could not be opened, while it is shown. */
-  AdwMessageDialog *error_dialog;
-
-  /* Template children */
-  AdwToastOverlay *toast_overlay;
-  AdwLeaflet *leaflet;
-  AdwViewStack *view_stack;
-  AdwViewSwitcherTitle *switcher_title;
-  GtkWidget *identities_back_button;
-  GtkWidget *back_button;
-  GtkStack *content_stack;
-  AdwTabView *tab_view;
-};
+/* The main window. The sidebar lists the identities in the keyring
+ * (mutual-window-identities.c); the content area shows, one tab each, the identity
+ * selected there and what the user opened: files from the Open dialog, the command line,
+ * Files or drag and drop, and text from the clipboard or a drop. Each input is imported
+ * by the core in a worker thread; an encrypted one asks for its password, and one that
+ * cannot be read says why in the core's own words. */
 
 G_DEFINE_FINAL_TYPE (MutualWindow, mutual_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -104,33 +83,67 @@ mutual_window_show_help (MutualWindow *self,
  * mutual_window_get_inspect_view:
  *
  * Returns: (nullable) (transfer none): the view of the input in the selected tab, or
- *   %NULL when nothing is open
+ *   %NULL when nothing is open or the selected tab shows an identity
  */
 MutualInspectView *
 mutual_window_get_inspect_view (MutualWindow *self)
 {
   AdwTabPage *page;
+  GtkWidget *child;
 
   g_return_val_if_fail (MUTUAL_IS_WINDOW (self), NULL);
 
   page = adw_tab_view_get_selected_page (self->tab_view);
   if (page == NULL)
     return NULL;
-  return MUTUAL_INSPECT_VIEW (adw_tab_page_get_child (page));
+  child = adw_tab_page_get_child (page);
+  return MUTUAL_IS_INSPECT_VIEW (child) ? MUTUAL_INSPECT_VIEW (child) : NULL;
+}
+
+/**
+ * mutual_window_get_identity_view:
+ *
+ * Returns: (nullable) (transfer none): the view of the identity in the selected tab, or
+ *   %NULL when the selected tab shows no identity
+ */
+MutualIdentityView *
+mutual_window_get_identity_view (MutualWindow *self)
+{
+  AdwTabPage *page;
+  GtkWidget *child;
+
+  g_return_val_if_fail (MUTUAL_IS_WINDOW (self), NULL);
+
+  page = adw_tab_view_get_selected_page (self->tab_view);
+  child = page != NULL ? adw_tab_page_get_child (page) : NULL;
+
+  return child != NULL && MUTUAL_IS_IDENTITY_VIEW (child) ? MUTUAL_IDENTITY_VIEW (child) : NULL;
 }
 
 /* Title and navigation */
 
-static void
-update_title (MutualWindow *self)
+void
+_mutual_window_update_title (MutualWindow *self)
 {
   MutualInspectView *view;
+  MutualIdentityView *identity_view;
   MutualBundle *bundle;
   g_autofree char *description = NULL;
 
   /* Tabs closing as the window goes change nothing anyone will see. */
   if (gtk_widget_in_destruction (GTK_WIDGET (self)))
     return;
+
+  identity_view = mutual_window_get_identity_view (self);
+  if (identity_view != NULL)
+    {
+      MutualIdentity *identity = mutual_identity_view_get_identity (identity_view);
+
+      adw_view_switcher_title_set_title (self->switcher_title, mutual_identity_get_label (identity));
+      adw_view_switcher_title_set_subtitle (self->switcher_title, _("Identity in the keyring"));
+      gtk_window_set_title (GTK_WINDOW (self), mutual_identity_get_label (identity));
+      return;
+    }
 
   view = mutual_window_get_inspect_view (self);
   if (view == NULL)
@@ -148,17 +161,20 @@ update_title (MutualWindow *self)
   gtk_window_set_title (GTK_WINDOW (self), mutual_bundle_get_source (bundle));
 }
 
-static void
-update_navigation (MutualWindow *self)
+void
+_mutual_window_update_navigation (MutualWindow *self)
 {
   MutualInspectView *view;
+  MutualIdentityView *identity_view;
   gboolean can_go_back;
 
   if (gtk_widget_in_destruction (GTK_WIDGET (self)))
     return;
 
   view = mutual_window_get_inspect_view (self);
-  can_go_back = view != NULL && mutual_inspect_view_get_can_go_back (view);
+  identity_view = mutual_window_get_identity_view (self);
+  can_go_back = (view != NULL && mutual_inspect_view_get_can_go_back (view)) ||
+                (identity_view != NULL && mutual_identity_view_get_can_go_back (identity_view));
 
   gtk_widget_set_visible (self->back_button, can_go_back);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.go-back", can_go_back);
@@ -172,7 +188,7 @@ folded_changed_cb (MutualWindow *self,
                    GParamSpec   *pspec,
                    AdwLeaflet   *leaflet)
 {
-  update_navigation (self);
+  _mutual_window_update_navigation (self);
 }
 
 static void
@@ -180,7 +196,7 @@ can_go_back_changed_cb (MutualWindow      *self,
                         GParamSpec        *pspec,
                         MutualInspectView *view)
 {
-  update_navigation (self);
+  _mutual_window_update_navigation (self);
 }
 
 static void
@@ -188,8 +204,9 @@ selected_page_changed_cb (MutualWindow *self,
                           GParamSpec   *pspec,
                           AdwTabView   *tab_view)
 {
-  update_title (self);
-  update_navigation (self);
+  _mutual_window_update_title (self);
+  _mutual_window_update_navigation (self);
+  _mutual_window_identities_page_changed (self);
 }
 
 static void
@@ -205,8 +222,8 @@ n_pages_changed_cb (MutualWindow *self,
   /* The empty state comes back when the last tab is closed. */
   gtk_stack_set_visible_child_name (self->content_stack, open ? "documents" : "empty");
 
-  update_title (self);
-  update_navigation (self);
+  _mutual_window_update_title (self);
+  _mutual_window_update_navigation (self);
 }
 
 static void
@@ -216,9 +233,12 @@ go_back_action_cb (GtkWidget  *widget,
 {
   MutualWindow *self = MUTUAL_WINDOW (widget);
   MutualInspectView *view = mutual_window_get_inspect_view (self);
+  MutualIdentityView *identity_view = mutual_window_get_identity_view (self);
 
   if (view != NULL)
     mutual_inspect_view_go_back (view);
+  else if (identity_view != NULL)
+    mutual_identity_view_go_back (identity_view);
 }
 
 /* Showing what was opened */
@@ -230,8 +250,12 @@ find_page_for_file (MutualWindow *self,
   for (int i = 0; i < adw_tab_view_get_n_pages (self->tab_view); i++)
     {
       AdwTabPage *page = adw_tab_view_get_nth_page (self->tab_view, i);
-      MutualInspectView *view = MUTUAL_INSPECT_VIEW (adw_tab_page_get_child (page));
-      GFile *shown = mutual_inspect_view_get_file (view);
+      GtkWidget *child = adw_tab_page_get_child (page);
+      GFile *shown;
+
+      if (!MUTUAL_IS_INSPECT_VIEW (child))
+        continue;
+      shown = mutual_inspect_view_get_file (MUTUAL_INSPECT_VIEW (child));
 
       if (shown != NULL && g_file_equal (shown, file))
         return page;
@@ -278,8 +302,10 @@ add_document (MutualWindow *self,
   g_signal_connect_object (view, "notify::can-go-back", G_CALLBACK (can_go_back_changed_cb),
                            self, G_CONNECT_SWAPPED);
   adw_tab_view_set_selected_page (self->tab_view, page);
-  update_title (self);
-  update_navigation (self);
+  /* In a narrow window, what was opened is on the next page. */
+  adw_leaflet_set_visible_child (self->leaflet, self->content);
+  _mutual_window_update_title (self);
+  _mutual_window_update_navigation (self);
 }
 
 static void
@@ -602,6 +628,20 @@ static const char *const certificate_suffixes[] = {
  *
  * Shows the Open dialog, which opens the files chosen in this window.
  */
+GtkFileFilter *
+_mutual_window_new_certificate_filter (void)
+{
+  GtkFileFilter *certificates = gtk_file_filter_new ();
+
+  gtk_file_filter_set_name (certificates, _("Certificates and Keys"));
+  for (guint i = 0; i < G_N_ELEMENTS (certificate_mime_types); i++)
+    gtk_file_filter_add_mime_type (certificates, certificate_mime_types[i]);
+  for (guint i = 0; i < G_N_ELEMENTS (certificate_suffixes); i++)
+    gtk_file_filter_add_suffix (certificates, certificate_suffixes[i]);
+
+  return certificates;
+}
+
 void
 mutual_window_choose_files (MutualWindow *self)
 {
@@ -623,12 +663,7 @@ mutual_window_choose_files (MutualWindow *self)
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->file_chooser), TRUE);
   gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (self->file_chooser), TRUE);
 
-  certificates = gtk_file_filter_new ();
-  gtk_file_filter_set_name (certificates, _("Certificates and Keys"));
-  for (guint i = 0; i < G_N_ELEMENTS (certificate_mime_types); i++)
-    gtk_file_filter_add_mime_type (certificates, certificate_mime_types[i]);
-  for (guint i = 0; i < G_N_ELEMENTS (certificate_suffixes); i++)
-    gtk_file_filter_add_suffix (certificates, certificate_suffixes[i]);
+  certificates = _mutual_window_new_certificate_filter ();
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->file_chooser), certificates);
 
   all = gtk_file_filter_new ();
@@ -816,6 +851,7 @@ mutual_window_close_request (GtkWindow *window)
   MutualWindow *self = MUTUAL_WINDOW (window);
 
   save_window_state (self);
+  _mutual_window_identities_close (self);
   g_cancellable_cancel (self->cancellable);
 
   return GTK_WINDOW_CLASS (mutual_window_parent_class)->close_request (window);
@@ -836,6 +872,7 @@ mutual_window_constructed (GObject *object)
     self->settings = g_settings_new (BASE_ID);
 
   load_window_state (self);
+  _mutual_window_identities_constructed (self);
 }
 
 static void
@@ -843,6 +880,7 @@ mutual_window_dispose (GObject *object)
 {
   MutualWindow *self = MUTUAL_WINDOW (object);
 
+  _mutual_window_identities_dispose (self);
   g_cancellable_cancel (self->cancellable);
   g_clear_weak_pointer (&self->error_dialog);
   if (self->file_chooser != NULL)
@@ -858,6 +896,7 @@ mutual_window_finalize (GObject *object)
 {
   MutualWindow *self = MUTUAL_WINDOW (object);
 
+  _mutual_window_identities_finalize (self);
   g_clear_object (&self->settings);
   g_clear_object (&self->cancellable);
 
@@ -890,6 +929,7 @@ mutual_window_class_init (MutualWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, folded_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, selected_page_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, n_pages_changed_cb);
+  _mutual_window_identities_class_init (widget_class);
 
   gtk_widget_class_install_action (widget_class, "win.show-sidebar", NULL, show_sidebar_action_cb);
   gtk_widget_class_install_action (widget_class, "win.go-back", NULL, go_back_action_cb);
@@ -911,7 +951,8 @@ mutual_window_init (MutualWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   setup_drop_target (self);
-  update_navigation (self);
+  _mutual_window_identities_init (self);
+  _mutual_window_update_navigation (self);
 
 #if DEVELOPMENT_BUILD
   gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
