@@ -6,6 +6,7 @@
 
 G_BEGIN_DECLS
 
-gnutls_x509_trust_list_t _mutual_trust_get_list (MutualTrust *self);
+gnutls_x509_trust_list_t _mutual_trust_get_list   (MutualTrust  *self);
+MutualTrust             *_mutual_trust_get_system (GError      **error);
 
 G_END_DECLS

@@ -60,6 +60,32 @@ mutual_trust_add_system (MutualTrust  *self,
   return TRUE;
 }
 
+/* The system's trust, loaded once per process: a fleet of probes verifies every
+ * server against it, and reading the system bundle costs more than a handshake. A
+ * trust list is not modified once built, so sharing it is safe. */
+G_LOCK_DEFINE_STATIC (system_trust);
+static MutualTrust *system_trust;
+
+MutualTrust *
+_mutual_trust_get_system (GError **error)
+{
+  MutualTrust *trust = NULL;
+
+  G_LOCK (system_trust);
+  if (system_trust == NULL)
+    {
+      g_autoptr(MutualTrust) loaded = mutual_trust_new ();
+
+      if (mutual_trust_add_system (loaded, error))
+        system_trust = g_steal_pointer (&loaded);
+    }
+  if (system_trust != NULL)
+    trust = g_object_ref (system_trust);
+  G_UNLOCK (system_trust);
+
+  return trust;
+}
+
 gboolean
 mutual_trust_add_anchor (MutualTrust        *self,
                          MutualCertificate  *anchor,
