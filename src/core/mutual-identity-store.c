@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "mutual-bundle-private.h"
 #include "mutual-chain.h"
 #include "mutual-export-private.h"
 #include "mutual-identity-private.h"
@@ -890,6 +891,7 @@ typedef enum
   OPERATION_REFRESH,
   OPERATION_ADD,
   OPERATION_LOAD_CERTIFICATES,
+  OPERATION_LOAD_CREDENTIALS,
   OPERATION_RENAME,
   OPERATION_REPLACE,
   OPERATION_REMOVE,
@@ -1016,6 +1018,34 @@ export_sync (Operation     *operation,
   return write_private_file (operation->destination, data, error);
 }
 
+/* The chain and the key, for a connection. The key stays in memory that is wiped
+ * when the last reference to it goes. */
+static MutualBundle *
+load_credentials_sync (MutualIdentity  *identity,
+                       GCancellable    *cancellable,
+                       GError         **error)
+{
+  g_autoptr(GPtrArray) certificates = load_certificates_sync (identity, cancellable, error);
+  g_autoptr(MutualPrivateKey) key = NULL;
+  g_autoptr(MutualBundle) bundle = NULL;
+  g_autofree char *source = NULL;
+
+  if (certificates == NULL)
+    return NULL;
+  key = load_key_sync (identity, cancellable, error);
+  if (key == NULL)
+    return NULL;
+
+  /* Translators: where a bundle came from; %s is the identity's label. */
+  source = g_strdup_printf (_("the keyring’s identity “%s”"), mutual_identity_get_label (identity));
+  bundle = _mutual_bundle_new (source);
+  _mutual_bundle_set_format (bundle, "keyring");
+  for (guint i = 0; i < certificates->len; i++)
+    _mutual_bundle_add_certificate (bundle, g_ptr_array_index (certificates, i));
+  _mutual_bundle_add_key (bundle, key);
+  return g_steal_pointer (&bundle);
+}
+
 static void
 operation_thread (GTask        *task,
                   gpointer      source_object,
@@ -1059,6 +1089,17 @@ operation_thread (GTask        *task,
         map_keyring_error (&error, &deadline);
         if (certificates != NULL)
           g_task_return_pointer (task, certificates, (GDestroyNotify) g_ptr_array_unref);
+      }
+      break;
+
+    case OPERATION_LOAD_CREDENTIALS:
+      {
+        MutualBundle *bundle = load_credentials_sync (operation->identity, deadline.cancellable,
+                                                      &error);
+
+        map_keyring_error (&error, &deadline);
+        if (bundle != NULL)
+          g_task_return_pointer (task, bundle, g_object_unref);
       }
       break;
 
@@ -1420,6 +1461,41 @@ mutual_identity_store_load_certificates_finish (MutualIdentityStore  *self,
                                                 GError              **error)
 {
   return finish_pointer (self, result, mutual_identity_store_load_certificates_async, FALSE, error);
+}
+
+/**
+ * mutual_identity_store_load_credentials_async:
+ *
+ * Loads the identity's certificate, chain and private key, to present them in a
+ * handshake. The key is held in memory only, and wiped when released.
+ */
+void
+mutual_identity_store_load_credentials_async (MutualIdentityStore *self,
+                                              MutualIdentity      *identity,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (MUTUAL_IS_IDENTITY_STORE (self));
+  g_return_if_fail (MUTUAL_IS_IDENTITY (identity));
+
+  task = start_operation (self, operation_new (OPERATION_LOAD_CREDENTIALS, identity), cancellable,
+                          callback, user_data, mutual_identity_store_load_credentials_async);
+}
+
+/**
+ * mutual_identity_store_load_credentials_finish:
+ *
+ * Returns: (transfer full): a bundle with the chain (leaf first) and the one key
+ */
+MutualBundle *
+mutual_identity_store_load_credentials_finish (MutualIdentityStore  *self,
+                                               GAsyncResult         *result,
+                                               GError              **error)
+{
+  return finish_pointer (self, result, mutual_identity_store_load_credentials_async, FALSE, error);
 }
 
 /**

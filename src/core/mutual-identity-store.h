@@ -54,6 +54,14 @@ void                 mutual_identity_store_load_certificates_async (MutualIdenti
 GPtrArray           *mutual_identity_store_load_certificates_finish (MutualIdentityStore *self,
                                                                     GAsyncResult        *result,
                                                                     GError             **error);
+void                 mutual_identity_store_load_credentials_async (MutualIdentityStore *self,
+                                                                   MutualIdentity       *identity,
+                                                                   GCancellable         *cancellable,
+                                                                   GAsyncReadyCallback   callback,
+                                                                   gpointer              user_data);
+MutualBundle        *mutual_identity_store_load_credentials_finish (MutualIdentityStore *self,
+                                                                   GAsyncResult        *result,
+                                                                   GError             **error);
 void                 mutual_identity_store_rename_async           (MutualIdentityStore  *self,
                                                                    MutualIdentity       *identity,
                                                                    const char           *label,
