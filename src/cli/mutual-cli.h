@@ -79,6 +79,7 @@ extern const MutualCliCommand mutual_cli_command_export;
 extern const MutualCliCommand mutual_cli_command_import;
 extern const MutualCliCommand mutual_cli_command_inspect;
 extern const MutualCliCommand mutual_cli_command_list;
+extern const MutualCliCommand mutual_cli_command_probe;
 extern const MutualCliCommand mutual_cli_command_remove;
 extern const MutualCliCommand mutual_cli_command_rename;
 extern const MutualCliCommand mutual_cli_command_show;
