@@ -719,6 +719,20 @@ diagnose_server (Diagnosis *d)
       }
     }
 
+  if (e->must_staple && !e->ocsp_stapled)
+    {
+      MutualCertificate *leaf = g_ptr_array_index (e->server_chain, 0);
+
+      f = add (d, "server-staple-missing", MUTUAL_FINDING_ERROR, TRUE,
+               g_strdup (_("The server's certificate requires an OCSP staple, and the server sent none")),
+               g_strdup_printf (_("The certificate of %s carries the OCSP Must-Staple feature (RFC 7633): clients "
+                                  "that honour it, such as GnuTLS and Firefox, refuse the connection without a "
+                                  "stapled OCSP response."), mutual_certificate_get_subject_name (leaf)),
+               _("Enable OCSP stapling on the server (nginx “ssl_stapling on”), or reissue the certificate "
+                 "without Must-Staple."));
+      evidence (f, _("TLS feature: status_request; OCSP response stapled: no"));
+    }
+
   if (e->hostname_mismatch)
     {
       MutualCertificate *leaf = g_ptr_array_index (e->server_chain, 0);

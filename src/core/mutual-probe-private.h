@@ -59,6 +59,7 @@ typedef struct
   MutualChain *server_verification;
   unsigned int verify_status;            /* GnuTLS status bits */
   gboolean hostname_mismatch;
+  gboolean must_staple;                  /* the server's certificate requires a staple */
   char *verified_name;
 
   /* The check with a throwaway certificate (mutual_probe_set_check_any_certificate) */

@@ -670,9 +670,13 @@ complete (MutualProbe *self)
   self->finished = g_get_monotonic_time ();
   g_clear_pointer (&self->findings, g_ptr_array_unref);
   self->findings = _mutual_diagnose (self);
-  /* Asked to check, a server that takes any certificate is a failure of the probe. */
-  if (self->evidence.any_certificate_accepted && self->outcome == MUTUAL_PROBE_SUCCESS)
-    self->outcome = MUTUAL_PROBE_PROBLEMS;
+  /* Success means nothing went wrong: an error found anywhere (a server that takes
+   * any certificate, a missing staple) makes the probe a failure. */
+  for (guint i = 0; i < self->findings->len && self->outcome == MUTUAL_PROBE_SUCCESS; i++)
+    {
+      if (mutual_finding_get_severity (g_ptr_array_index (self->findings, i)) == MUTUAL_FINDING_ERROR)
+        self->outcome = MUTUAL_PROBE_PROBLEMS;
+    }
 
   if (g_cancellable_is_cancelled (self->cancellable))
     g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("The probe was cancelled"));
@@ -1344,6 +1348,25 @@ record_session (MutualProbe *self)
     }
 }
 
+/* Whether the certificate carries the TLS feature status_request (5). */
+static gboolean
+requires_staple (MutualCertificate *certificate)
+{
+  gnutls_x509_tlsfeatures_t features = NULL;
+  gboolean found = FALSE;
+  unsigned int feature;
+
+  if (gnutls_x509_tlsfeatures_init (&features) < 0)
+    return FALSE;
+  if (gnutls_x509_crt_get_tlsfeatures (_mutual_certificate_get_crt (certificate), features, 0, NULL) >= 0)
+    {
+      for (unsigned int i = 0; gnutls_x509_tlsfeatures_get (features, i, &feature) >= 0; i++)
+        found |= feature == 5;
+    }
+  gnutls_x509_tlsfeatures_deinit (features);
+  return found;
+}
+
 static void
 verify_server (MutualProbe *self)
 {
@@ -1353,6 +1376,7 @@ verify_server (MutualProbe *self)
   g_autoptr(GPtrArray) chains = NULL;
   GPtrArray *problems;
   MutualCertificate *leaf;
+  const char *summary;
   gboolean ok;
   g_autofree char *title = NULL;
 
@@ -1396,12 +1420,23 @@ verify_server (MutualProbe *self)
     _mutual_probe_step_add (self->step, "problem", _("Problem"),
                             mutual_problem_get_message (g_ptr_array_index (problems, i)));
 
-  ok = mutual_chain_get_trusted (self->evidence.server_verification) && !self->evidence.hostname_mismatch;
-  end_step (self, ok ? MUTUAL_STEP_OK : MUTUAL_STEP_WARNING,
-            ok ? _("Trusted, and issued for this name")
-               : self->evidence.hostname_mismatch && mutual_chain_get_trusted (self->evidence.server_verification)
-                 ? _("Trusted, but not issued for this name")
-                 : _("Not trusted"));
+  /* OCSP Must-Staple (RFC 7633): the certificate promises a stapled status. */
+  self->evidence.must_staple = requires_staple (leaf);
+  if (self->evidence.must_staple)
+    _mutual_probe_step_add (self->step, "must-staple", _("OCSP Must-Staple"),
+                            self->evidence.ocsp_stapled ? _("required, and stapled") : _("required, but none stapled"));
+
+  ok = mutual_chain_get_trusted (self->evidence.server_verification) && !self->evidence.hostname_mismatch &&
+       (!self->evidence.must_staple || self->evidence.ocsp_stapled);
+  if (ok)
+    summary = _("Trusted, and issued for this name");
+  else if (!mutual_chain_get_trusted (self->evidence.server_verification))
+    summary = _("Not trusted");
+  else if (self->evidence.hostname_mismatch)
+    summary = _("Trusted, but not issued for this name");
+  else
+    summary = _("Trusted, but the OCSP staple its certificate requires is missing");
+  end_step (self, ok ? MUTUAL_STEP_OK : MUTUAL_STEP_WARNING, summary);
 }
 
 static void
@@ -1723,6 +1758,50 @@ mutual_probe_to_json (MutualProbe *self,
     mutual_json_null (json, "identity");
   mutual_json_string (json, "outcome", mutual_probe_outcome_to_string (self->outcome));
   mutual_json_double (json, "duration_ms", mutual_probe_get_duration (self) / 1000.0);
+  mutual_json_string (json, "address", self->evidence.connected_address);
+  if (self->evidence.handshake_done)
+    {
+      mutual_json_begin_object (json, "tls");
+      mutual_json_string (json, "version", self->evidence.version);
+      mutual_json_string (json, "cipher_suite", self->evidence.cipher);
+      mutual_json_string (json, "group", self->evidence.group);
+      mutual_json_string (json, "alpn", self->evidence.alpn);
+      mutual_json_boolean (json, "resumed", self->evidence.resumed);
+      mutual_json_boolean (json, "ocsp_stapled", self->evidence.ocsp_stapled);
+      mutual_json_end_object (json);
+    }
+  else
+    {
+      mutual_json_null (json, "tls");
+    }
+  mutual_json_begin_object (json, "client_authentication");
+  mutual_json_boolean (json, "requested", self->evidence.certificate_requested);
+  mutual_json_begin_array (json, "acceptable_cas");
+  for (guint i = 0; i < self->evidence.acceptable_cas->len; i++)
+    mutual_json_string (json, NULL, g_ptr_array_index (self->evidence.acceptable_cas, i));
+  mutual_json_end_array (json);
+  if (self->evidence.identity_ca_listed < 0)
+    mutual_json_null (json, "identity_ca_listed");
+  else
+    mutual_json_boolean (json, "identity_ca_listed", self->evidence.identity_ca_listed == 1);
+  mutual_json_int (json, "certificates_sent", self->evidence.certificate_sent ? self->evidence.certificates_sent : 0);
+  mutual_json_end_object (json);
+  /* The server's certificates are public: the PEM lets whoever reads a support bundle
+   * inspect them. */
+  mutual_json_begin_array (json, "server_chain");
+  for (guint i = 0; i < self->evidence.server_chain->len; i++)
+    {
+      MutualCertificate *certificate = g_ptr_array_index (self->evidence.server_chain, i);
+      g_autofree char *pem = mutual_certificate_to_pem (certificate);
+
+      mutual_json_begin_object (json, NULL);
+      mutual_json_string (json, "subject_name", mutual_certificate_get_subject_name (certificate));
+      mutual_json_string (json, "issuer_name", mutual_certificate_get_issuer_name (certificate));
+      mutual_json_string (json, "sha256", mutual_certificate_get_sha256 (certificate));
+      mutual_json_string (json, "pem", pem);
+      mutual_json_end_object (json);
+    }
+  mutual_json_end_array (json);
   mutual_json_begin_array (json, "findings");
   for (guint i = 0; self->findings != NULL && i < self->findings->len; i++)
     mutual_finding_to_json (g_ptr_array_index (self->findings, i), json, NULL);
