@@ -29,6 +29,11 @@ TEST_PACKAGES=(
   libsecret-tools
   appstream yelp-tools libxml2-utils flatpak-builder
   python3 python3-jsonschema strace
+  # tests/peers: real TLS servers and the reference clients that check them.
+  gnutls-bin openssl nginx mosquitto mosquitto-clients postgresql postgresql-client curl
+  # tests/stepca: step-ca, built from Debian's Go sources, and its Python driver.
+  golang-go golang-github-smallstep-certificates-dev libpcsclite-dev
+  python3-cryptography python3-jwcrypto
 )
 
 top_srcdir=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)

@@ -1,0 +1,1616 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+/* MutualPeer's own test: every server kind really starts, really requires and verifies
+ * client certificates, enforces its TLS version, and is always stopped; the hostile
+ * peers behave as documented. Everything is checked with the reference clients
+ * (gnutls-cli, openssl s_client, curl, mosquitto_pub, psql), never with Mutual's code.
+ *
+ * The way each server rejects a client is printed as "signal:" TAP comments and
+ * checked against README.md's table. */
+
+#define _GNU_SOURCE
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include "mutual-peer.h"
+
+#define CLIENT_TIMEOUT_S 30
+#define GONE_TIMEOUT_MS 10000
+#define HTTP_REQUEST "GET / HTTP/1.0\r\nHost: localhost\r\n\r\n"
+#define GOOD_USER "client-p256"
+#define FOREIGN_USER "foreign-client"
+
+typedef enum
+{
+  CLIENT_GOOD,
+  CLIENT_NONE,
+  CLIENT_FOREIGN,
+} ClientKind;
+
+static const char *client_names[] = { "good", "none", "foreign" };
+
+typedef struct
+{
+  MutualPeerKind kind;
+  MutualPeerTlsVersions versions;
+  MutualPeerClientAuth auth;
+} ServerCase;
+
+typedef struct
+{
+  int status;
+  char *output;
+} ClientRun;
+
+static char *scratch_dir;
+static char *ocsp_response;
+static char *client_chain;
+static GString *signal_table;
+
+static void
+client_run_free (ClientRun *run)
+{
+  g_free (run->output);
+  g_free (run);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ClientRun, client_run_free)
+
+static char *
+fixture (const char *name)
+{
+  const char *dir = g_getenv ("MUTUAL_FIXTURES");
+
+  g_assert_nonnull (dir);
+  return g_build_filename (dir, name, NULL);
+}
+
+static char *
+scratch (const char *name)
+{
+  return g_build_filename (scratch_dir, name, NULL);
+}
+
+static const char *
+version_path (MutualPeerTlsVersions versions)
+{
+  switch (versions)
+    {
+    case MUTUAL_PEER_TLS_1_2_ONLY:
+      return "tls12";
+    case MUTUAL_PEER_TLS_1_3_ONLY:
+      return "tls13";
+    case MUTUAL_PEER_TLS_1_2_AND_1_3:
+    default:
+      return "tls12-13";
+    }
+}
+
+static const char *
+version_label (MutualPeerTlsVersions versions)
+{
+  switch (versions)
+    {
+    case MUTUAL_PEER_TLS_1_2_ONLY:
+      return "TLSv1.2";
+    case MUTUAL_PEER_TLS_1_3_ONLY:
+      return "TLSv1.3";
+    case MUTUAL_PEER_TLS_1_2_AND_1_3:
+    default:
+      return "TLSv1.2+1.3";
+    }
+}
+
+/* String literals are const under -Wwrite-strings; the argument vectors only borrow. */
+static void
+add_arg (GPtrArray  *argv,
+         const char *arg)
+{
+  g_ptr_array_add (argv, (gpointer) arg);
+}
+
+/* Runs a reference client under timeout(1), so that no client can hang the test. */
+static ClientRun *
+run_client_with_timeout (guint               timeout_s,
+                         const char         *input,
+                         const char * const *argv)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GPtrArray) full = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GBytes) stdin_bytes = NULL;
+  g_autoptr(GBytes) stdout_bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  ClientRun *run = g_new0 (ClientRun, 1);
+  gsize length = 0;
+  const char *data;
+
+  g_ptr_array_add (full, g_strdup ("timeout"));
+  g_ptr_array_add (full, g_strdup ("--kill-after=5"));
+  g_ptr_array_add (full, g_strdup_printf ("%u", timeout_s));
+  for (guint i = 0; argv[i] != NULL; i++)
+    g_ptr_array_add (full, g_strdup (argv[i]));
+  g_ptr_array_add (full, NULL);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE |
+                                        G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                        G_SUBPROCESS_FLAGS_STDERR_MERGE);
+  /* The clients are not the test: none of its GLib or malloc hardening. */
+  g_subprocess_launcher_unsetenv (launcher, "G_DEBUG");
+  g_subprocess_launcher_unsetenv (launcher, "MALLOC_CHECK_");
+  g_subprocess_launcher_unsetenv (launcher, "MALLOC_PERTURB_");
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) full->pdata, &error);
+  g_assert_no_error (error);
+
+  /* With a pipe, standard input is at least closed at once. */
+  stdin_bytes = g_bytes_new_static (input ? input : "", input ? strlen (input) : 0);
+  g_subprocess_communicate (process, stdin_bytes, NULL, &stdout_bytes, NULL, &error);
+  g_assert_no_error (error);
+
+  run->status = g_subprocess_get_if_exited (process) ? g_subprocess_get_exit_status (process)
+                                                     : -1;
+  data = stdout_bytes ? g_bytes_get_data (stdout_bytes, &length) : NULL;
+  run->output = data != NULL ? g_utf8_make_valid (data, length) : g_strdup ("");
+  return run;
+}
+
+static ClientRun *
+run_client (const char *input,
+            const char *first,
+            ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  va_list args;
+
+  va_start (args, first);
+  for (const char *arg = first; arg != NULL; arg = va_arg (args, const char *))
+    add_arg (argv, arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  return run_client_with_timeout (CLIENT_TIMEOUT_S, input, (const char * const *) argv->pdata);
+}
+
+static void
+require_program (const char *program,
+                 const char *package)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = mutual_peer_find_program (program, package, &error);
+
+  /* A missing reference client is a failure that names its package, not a skip. */
+  g_assert_no_error (error);
+  g_assert_nonnull (path);
+}
+
+/* Signals ------------------------------------------------------------------------------ */
+
+static char *
+match_group (const char *output,
+             const char *pattern)
+{
+  g_autoptr(GRegex) regex = g_regex_new (pattern, G_REGEX_MULTILINE, 0, NULL);
+  g_autoptr(GMatchInfo) match = NULL;
+
+  g_assert_nonnull (regex);
+  if (!g_regex_match (regex, output, 0, &match))
+    return NULL;
+  return g_match_info_fetch (match, 1);
+}
+
+static char *
+gnutls_cli_signal (ClientRun *run)
+{
+  g_autofree char *alert = match_group (run->output, "^\\*\\*\\* Received alert (\\[.*)$");
+  g_autofree char *fatal = match_group (run->output, "^\\*\\*\\* Fatal error: (.*)$");
+
+  if (alert != NULL)
+    return g_strdup_printf ("alert %s", alert);
+  if (fatal != NULL)
+    return g_strdup_printf ("error: %s", fatal);
+  if (run->status == 124)
+    return g_strdup ("no answer until killed by the timeout");
+  return g_strdup_printf ("exit %d, no alert", run->status);
+}
+
+static char *
+openssl_reason (const char *output)
+{
+  /* error:CODE:SSL routines:FUNCTION:REASON:FILE:LINE:DETAIL (OpenSSL 3.0) or
+   * error:CODE:SSL routines::REASON (libssl's own printer). */
+  g_autofree char *reason = match_group (output, "error:[0-9A-F]+:SSL routines:[a-z0-9_]*:([^:\\n]+)");
+
+  return g_steal_pointer (&reason);
+}
+
+static char *
+s_client_signal (ClientRun *run)
+{
+  g_autofree char *number = match_group (run->output, "SSL alert number ([0-9]+)");
+  g_autofree char *reason = openssl_reason (run->output);
+
+  if (number != NULL)
+    return g_strdup_printf ("alert %s (%s)", number, reason ? reason : "?");
+  if (reason != NULL)
+    return g_strdup_printf ("no alert: %s", reason);
+  if (strstr (run->output, "CONNECTION ESTABLISHED") != NULL)
+    return g_strdup ("handshake completed, no alert");
+  return g_strdup_printf ("exit %d", run->status);
+}
+
+static char *
+curl_signal (ClientRun *run)
+{
+  g_autofree char *status = match_group (run->output, "^HTTP_STATUS=([0-9]+)$");
+  g_autofree char *title = match_group (run->output, "<title>[0-9]+ (.*)</title>");
+  g_autofree char *verify = match_group (run->output, "^verify=(.*)$");
+  g_autofree char *error = match_group (run->output, "^curl: (.*)$");
+
+  if (error != NULL)
+    return g_strdup_printf ("curl: %s", error);
+  return g_strdup_printf ("HTTP %s%s%s%s%s", status ? status : "?", title ? " " : "",
+                          title ? title : "", verify ? " verify=" : "", verify ? verify : "");
+}
+
+static char *
+mosquitto_signal (ClientRun *run)
+{
+  g_autofree char *connack = match_group (run->output, "received CONNACK \\(([0-9]+)\\)");
+  /* A failure inside connect() is "Unable to connect (…).", a later one "Error: …". */
+  g_autofree char *early = match_group (run->output, "Unable to connect \\((.*)\\)\\.");
+  g_autofree char *late = match_group (run->output, "(?<!OpenSSL )Error: ([^\n]*)");
+  const char *error = early ? early : late;
+  g_autofree char *reason = openssl_reason (run->output);
+
+  if (connack != NULL && run->status == 0)
+    return g_strdup_printf ("CONNACK %s", connack);
+  return g_strdup_printf ("%s%s%s%s%s%s", connack ? "CONNACK " : "", connack ? connack : "",
+                          connack ? ", " : "", error ? error : "no error line",
+                          reason ? " / TLS: " : "", reason ? reason : "");
+}
+
+static char *
+psql_signal (ClientRun *run)
+{
+  g_autofree char *failure = match_group (run->output, "failed: (.*)$");
+
+  if (failure != NULL)
+    return g_strdup (failure);
+  return g_strdup_printf ("exit %d", run->status);
+}
+
+/* How each server rejects (or serves) each client, as the reference client reports it:
+ * README.md's table. Keys are "SERVER AUTH VERSION CLIENT TOOL". mosquitto_pub's
+ * report races with its own CONNECT (../../shared/TESTING.md): it names the alert
+ * only when it read it before its write failed. */
+static const struct
+{
+  const char *key;
+  const char *pattern;
+} expected_signals[] = {
+  { "gnutls-serv require TLSv1.2 none gnutls-cli", "^alert \\[50\\]: Decode error$" },
+  { "gnutls-serv require TLSv1.2 foreign gnutls-cli", "^alert \\[49\\]: Access was denied$" },
+  { "gnutls-serv require TLSv1.2 none s_client", "^alert 50 \\(tlsv1 alert decode error\\)$" },
+  { "gnutls-serv require TLSv1.2 foreign s_client", "^alert 49 \\(tlsv1 alert access denied\\)$" },
+  { "gnutls-serv require TLSv1.2 good s_client -tls1_3", "^alert 40 \\(sslv3 alert handshake failure\\)$" },
+  { "gnutls-serv require TLSv1.3 none gnutls-cli", "^alert \\[116\\]: Certificate is required$" },
+  { "gnutls-serv require TLSv1.3 foreign gnutls-cli", "^alert \\[49\\]: Access was denied$" },
+  { "gnutls-serv require TLSv1.3 none s_client", "^alert 116 \\(tlsv13 alert certificate required\\)$" },
+  { "gnutls-serv require TLSv1.3 foreign s_client", "^alert 49 \\(tlsv1 alert access denied\\)$" },
+  { "gnutls-serv require TLSv1.3 good s_client -tls1_2", "^alert 40 \\(sslv3 alert handshake failure\\)$" },
+  { "gnutls-serv request TLSv1.2+1.3 none gnutls-cli", "^exit 0, no alert$" },
+  { "gnutls-serv request TLSv1.2+1.3 foreign gnutls-cli", "^alert \\[49\\]: Access was denied$" },
+  { "gnutls-serv request TLSv1.2+1.3 none s_client", "^handshake completed, no alert$" },
+  { "gnutls-serv request TLSv1.2+1.3 foreign s_client", "^alert 49 \\(tlsv1 alert access denied\\)$" },
+
+  { "openssl-s-server require TLSv1.2 none gnutls-cli", "^alert \\[40\\]: Handshake failed$" },
+  { "openssl-s-server require TLSv1.2 foreign gnutls-cli", "^alert \\[48\\]: CA is unknown$" },
+  { "openssl-s-server require TLSv1.2 none s_client", "^alert 40 \\(sslv3 alert handshake failure\\)$" },
+  { "openssl-s-server require TLSv1.2 foreign s_client", "^alert 48 \\(tlsv1 alert unknown ca\\)$" },
+  { "openssl-s-server require TLSv1.2 good s_client -tls1_3", "^alert 70 \\(tlsv1 alert protocol version\\)$" },
+  { "openssl-s-server require TLSv1.3 none gnutls-cli", "^alert \\[116\\]: Certificate is required$" },
+  { "openssl-s-server require TLSv1.3 foreign gnutls-cli", "^alert \\[48\\]: CA is unknown$" },
+  { "openssl-s-server require TLSv1.3 none s_client", "^alert 116 \\(tlsv13 alert certificate required\\)$" },
+  { "openssl-s-server require TLSv1.3 foreign s_client", "^alert 48 \\(tlsv1 alert unknown ca\\)$" },
+  { "openssl-s-server require TLSv1.3 good s_client -tls1_2", "^alert 70 \\(tlsv1 alert protocol version\\)$" },
+  { "openssl-s-server request TLSv1.2+1.3 none gnutls-cli", "^exit 0, no alert$" },
+  { "openssl-s-server request TLSv1.2+1.3 foreign gnutls-cli", "^alert \\[48\\]: CA is unknown$" },
+  { "openssl-s-server request TLSv1.2+1.3 none s_client", "^handshake completed, no alert$" },
+  { "openssl-s-server request TLSv1.2+1.3 foreign s_client", "^alert 48 \\(tlsv1 alert unknown ca\\)$" },
+
+  { "nginx require * none curl", "^HTTP 400 No required SSL certificate was sent$" },
+  { "nginx request * none curl", "^HTTP 200 verify=NONE$" },
+  { "nginx * * foreign curl", "^HTTP 400 The SSL certificate error$" },
+  { "nginx * * none s_client", "^handshake completed, no alert$" },
+  { "nginx * * foreign s_client", "^handshake completed, no alert$" },
+  { "nginx * TLSv1.2 good s_client -tls1_3", "^alert 70 \\(tlsv1 alert protocol version\\)$" },
+  { "nginx * TLSv1.3 good s_client -tls1_2", "^alert 70 \\(tlsv1 alert protocol version\\)$" },
+
+  { "mosquitto require TLSv1.2 none mosquitto_pub",
+    "^A TLS error occurred\\. / TLS: sslv3 alert handshake failure$" },
+  { "mosquitto require TLSv1.2 foreign mosquitto_pub",
+    "^A TLS error occurred\\. / TLS: tlsv1 alert unknown ca$" },
+  { "mosquitto require TLSv1.2 none s_client", "^alert 40 \\(sslv3 alert handshake failure\\)$" },
+  { "mosquitto require TLSv1.2 foreign s_client", "^alert 48 \\(tlsv1 alert unknown ca\\)$" },
+  { "mosquitto require TLSv1.2 good s_client -tls1_3", "^alert 70 \\(tlsv1 alert protocol version\\)$" },
+  { "mosquitto require TLSv1.3 none mosquitto_pub",
+    "^(The connection was lost\\.|Protocol error|A TLS error occurred\\.)"
+    "( / TLS: tlsv13 alert certificate required)?$" },
+  { "mosquitto require TLSv1.3 foreign mosquitto_pub",
+    "^(The connection was lost\\.|Protocol error|A TLS error occurred\\.)"
+    "( / TLS: tlsv1 alert unknown ca)?$" },
+  { "mosquitto require TLSv1.3 none s_client", "^alert 116 \\(tlsv13 alert certificate required\\)$" },
+  { "mosquitto require TLSv1.3 foreign s_client", "^alert 48 \\(tlsv1 alert unknown ca\\)$" },
+  { "mosquitto require TLSv1.3 good s_client -tls1_2", "^alert 70 \\(tlsv1 alert protocol version\\)$" },
+
+  { "postgresql require * none psql", "^FATAL:  connection requires a valid client certificate$" },
+  { "postgresql request * none psql", "^exit 0$" },
+  { "postgresql * * foreign psql", "^SSL error: tlsv1 alert unknown ca$" },
+  { "postgresql * * none s_client", "^handshake completed, no alert$" },
+  { "postgresql * * foreign s_client", "^alert 48 \\(tlsv1 alert unknown ca\\)$" },
+  { "postgresql * TLSv1.2 good s_client -tls1_3", "^alert 70 \\(tlsv1 alert protocol version\\)$" },
+  { "postgresql * TLSv1.3 good s_client -tls1_2", "^alert 70 \\(tlsv1 alert protocol version\\)$" },
+
+  { "plaintext - - - gnutls-cli", "^error: An unexpected TLS packet was received\\.$" },
+  { "silent - - - gnutls-cli", "^no answer until killed by the timeout$" },
+  /* Random bytes that happen to start like a TLS record can leave the client waiting. */
+  { "garbage - - - gnutls-cli", "^(error: .+|no answer until killed by the timeout)$" },
+};
+
+/* What each server logs when it turns a client away (README.md). */
+static const char *
+server_log_line (const ServerCase *server,
+                 ClientKind        client)
+{
+  gboolean no_cert = client == CLIENT_NONE;
+
+  switch (server->kind)
+    {
+    case MUTUAL_PEER_GNUTLS_SERV:
+      if (!no_cert)
+        return "Error in handshake: Error in the certificate.";
+      return server->versions == MUTUAL_PEER_TLS_1_2_ONLY ? "Error in handshake: No certificate was found."
+                                                          : "Error in handshake: Certificate is required.";
+    case MUTUAL_PEER_OPENSSL_S_SERVER:
+    case MUTUAL_PEER_MOSQUITTO:
+      return no_cert ? "peer did not return a certificate" : "certificate verify failed";
+    case MUTUAL_PEER_NGINX:
+      return no_cert ? "client sent no required SSL certificate"
+                     : "client SSL certificate verify error: (21:unable to verify the first certificate)";
+    case MUTUAL_PEER_POSTGRESQL:
+      return no_cert ? "FATAL:  connection requires a valid client certificate"
+                     : "could not accept SSL connection: certificate verify failed";
+    case MUTUAL_PEER_PLAINTEXT:
+    case MUTUAL_PEER_SILENT:
+    case MUTUAL_PEER_GARBAGE:
+    case MUTUAL_PEER_TRICKLE:
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/* Servers write their log a moment after the client has its answer. */
+static gboolean
+log_shows (MutualPeer *peer,
+           const char *needle)
+{
+  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+  for (;;)
+    {
+      g_autofree char *log = mutual_peer_dup_log (peer);
+
+      if (strstr (log, needle) != NULL)
+        return TRUE;
+      if (g_get_monotonic_time () >= deadline)
+        return FALSE;
+      g_usleep (20 * 1000);
+    }
+}
+
+/* Whether @key matches @pattern_key, where "*" matches any one word. */
+static gboolean
+key_matches (const char *pattern_key,
+             const char *key)
+{
+  g_auto(GStrv) want = g_strsplit (pattern_key, " ", 5);
+  g_auto(GStrv) have = g_strsplit (key, " ", 5);
+
+  if (g_strv_length (want) != 5 || g_strv_length (have) != 5)
+    return FALSE;
+  for (guint i = 0; i < 5; i++)
+    if (!g_str_equal (want[i], "*") && !g_str_equal (want[i], have[i]))
+      return FALSE;
+  return TRUE;
+}
+
+static const char *
+expected_pattern (const char *key)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (expected_signals); i++)
+    if (key_matches (expected_signals[i].key, key))
+      return expected_signals[i].pattern;
+  return NULL;
+}
+
+/* Prints the signal, keeps it for the summary, and says whether it is the documented
+ * one. */
+static gboolean
+record_signal_line (const char *server,
+                    const char *auth,
+                    const char *version,
+                    const char *client,
+                    const char *tool,
+                    const char *signal_text)
+{
+  g_autofree char *key = g_strdup_printf ("%s %s %s %s %s", server, auth, version, client, tool);
+  g_autofree char *line = g_strdup_printf ("%s | %s | %s | %s | %s | %s", server, auth, version,
+                                           client, tool, signal_text);
+  const char *pattern = expected_pattern (key);
+
+  g_test_message ("signal: %s", line);
+  g_string_append_printf (signal_table, "%s\n", line);
+  if (pattern == NULL)
+    {
+      g_test_message ("no documented signal for “%s”", key);
+      return FALSE;
+    }
+  if (!g_regex_match_simple (pattern, signal_text, 0, 0))
+    {
+      g_test_message ("“%s” is not the documented signal for “%s” (%s)", signal_text, key,
+                      pattern);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+record_signal (const ServerCase *server,
+               ClientKind        client,
+               const char       *tool,
+               const char       *signal_text)
+{
+  return record_signal_line (mutual_peer_kind_to_string (server->kind),
+                             server->auth == MUTUAL_PEER_CLIENT_AUTH_REQUIRE ? "require"
+                                                                             : "request",
+                             version_label (server->versions), client_names[client], tool,
+                             signal_text);
+}
+
+/* Reports everything a failing check needs, then fails. */
+static void
+fail_with (MutualPeer *peer,
+           ClientRun  *run,
+           const char *what)
+{
+  g_autofree char *log = peer ? mutual_peer_dup_log (peer) : g_strdup ("");
+
+  g_test_message ("FAILED: %s", what);
+  if (run != NULL)
+    g_test_message ("client exit %d, output:\n%s", run->status, run->output);
+  g_test_message ("peer log:\n%s", log);
+  g_test_fail_printf ("%s", what);
+}
+
+#define check(peer, run, condition, what)                                                  \
+  G_STMT_START                                                                              \
+  {                                                                                         \
+    if (!(condition))                                                                       \
+      {                                                                                     \
+        fail_with ((peer), (run), (what));                                                  \
+        return;                                                                             \
+      }                                                                                     \
+  }                                                                                         \
+  G_STMT_END
+
+/* Clients ----------------------------------------------------------------------------- */
+
+static const char *
+gnutls_priority (MutualPeerTlsVersions versions)
+{
+  switch (versions)
+    {
+    case MUTUAL_PEER_TLS_1_2_ONLY:
+      return "NORMAL:-VERS-ALL:+VERS-TLS1.2";
+    case MUTUAL_PEER_TLS_1_3_ONLY:
+      return "NORMAL:-VERS-ALL:+VERS-TLS1.3";
+    case MUTUAL_PEER_TLS_1_2_AND_1_3:
+    default:
+      return "NORMAL";
+    }
+}
+
+static void
+client_files (ClientKind   client,
+              char       **cert,
+              char       **key)
+{
+  switch (client)
+    {
+    case CLIENT_GOOD:
+      /* The leaf and the intermediate: the servers trust the root only for the
+       * chain, but have the intermediate too. */
+      *cert = g_strdup (client_chain);
+      *key = fixture ("client-p256.key");
+      break;
+    case CLIENT_FOREIGN:
+      *cert = fixture ("foreign-client.pem");
+      *key = fixture ("foreign-client.key");
+      break;
+    case CLIENT_NONE:
+    default:
+      *cert = NULL;
+      *key = NULL;
+      break;
+    }
+}
+
+static ClientRun *
+gnutls_cli (MutualPeer            *peer,
+            MutualPeerTlsVersions  versions,
+            ClientKind             client,
+            guint                  timeout_s)
+{
+  g_autofree char *port = g_strdup_printf ("%u", mutual_peer_get_port (peer));
+  g_autofree char *ca = fixture ("root-ca.pem");
+  g_autofree char *cert = NULL;
+  g_autofree char *key = NULL;
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+
+  client_files (client, &cert, &key);
+  add_arg (argv, "gnutls-cli");
+  add_arg (argv, "--port");
+  add_arg (argv, port);
+  add_arg (argv, "--priority");
+  add_arg (argv, gnutls_priority (versions));
+  add_arg (argv, "--x509cafile");
+  add_arg (argv, ca);
+  if (cert != NULL)
+    {
+      add_arg (argv, "--x509certfile");
+      add_arg (argv, cert);
+      add_arg (argv, "--x509keyfile");
+      add_arg (argv, key);
+    }
+  add_arg (argv, mutual_peer_get_host (peer));
+  g_ptr_array_add (argv, NULL);
+
+  return run_client_with_timeout (timeout_s, HTTP_REQUEST, (const char * const *) argv->pdata);
+}
+
+/* openssl s_client sees the TLS layer of every server: the negotiated version, and the
+ * alert a server sends. It sends an HTTP request and reads until the server closes. */
+static ClientRun *
+s_client (MutualPeer *peer,
+          const char *version_flag,
+          ClientKind  client)
+{
+  g_autofree char *connect = g_strdup_printf ("%s:%u", mutual_peer_get_host (peer),
+                                              mutual_peer_get_port (peer));
+  g_autofree char *ca = fixture ("root-ca.pem");
+  g_autofree char *cert = NULL;
+  g_autofree char *key = NULL;
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+
+  client_files (client, &cert, &key);
+  add_arg (argv, "openssl");
+  add_arg (argv, "s_client");
+  add_arg (argv, "-brief");
+  add_arg (argv, "-ign_eof");
+  add_arg (argv, "-verify_return_error");
+  add_arg (argv, "-verify_ip");
+  add_arg (argv, "127.0.0.1");
+  add_arg (argv, "-connect");
+  add_arg (argv, connect);
+  add_arg (argv, "-CAfile");
+  add_arg (argv, ca);
+  if (version_flag != NULL)
+    add_arg (argv, version_flag);
+  if (mutual_peer_get_kind (peer) == MUTUAL_PEER_POSTGRESQL)
+    {
+      add_arg (argv, "-starttls");
+      add_arg (argv, "postgres");
+    }
+  if (cert != NULL)
+    {
+      add_arg (argv, "-cert");
+      add_arg (argv, cert);
+      add_arg (argv, "-key");
+      add_arg (argv, key);
+    }
+  g_ptr_array_add (argv, NULL);
+
+  return run_client_with_timeout (CLIENT_TIMEOUT_S, HTTP_REQUEST,
+                                  (const char * const *) argv->pdata);
+}
+
+static ClientRun *
+curl (MutualPeer            *peer,
+      MutualPeerTlsVersions  versions,
+      ClientKind             client)
+{
+  g_autofree char *url = g_strdup_printf ("https://%s:%u/", mutual_peer_get_host (peer),
+                                          mutual_peer_get_port (peer));
+  g_autofree char *ca = fixture ("root-ca.pem");
+  g_autofree char *cert = NULL;
+  g_autofree char *key = NULL;
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+
+  client_files (client, &cert, &key);
+  add_arg (argv, "curl");
+  add_arg (argv, "--silent");
+  add_arg (argv, "--show-error");
+  add_arg (argv, "--max-time");
+  add_arg (argv, "20");
+  add_arg (argv, "--cacert");
+  add_arg (argv, ca);
+  add_arg (argv, "--write-out");
+  add_arg (argv, "\nHTTP_STATUS=%{http_code}\n");
+  switch (versions)
+    {
+    case MUTUAL_PEER_TLS_1_2_ONLY:
+      add_arg (argv, "--tlsv1.2");
+      add_arg (argv, "--tls-max");
+      add_arg (argv, "1.2");
+      break;
+    case MUTUAL_PEER_TLS_1_3_ONLY:
+      add_arg (argv, "--tlsv1.3");
+      add_arg (argv, "--tls-max");
+      add_arg (argv, "1.3");
+      break;
+    case MUTUAL_PEER_TLS_1_2_AND_1_3:
+    default:
+      break;
+    }
+  if (cert != NULL)
+    {
+      add_arg (argv, "--cert");
+      add_arg (argv, cert);
+      add_arg (argv, "--key");
+      add_arg (argv, key);
+    }
+  add_arg (argv, url);
+  g_ptr_array_add (argv, NULL);
+
+  return run_client_with_timeout (CLIENT_TIMEOUT_S, NULL, (const char * const *) argv->pdata);
+}
+
+static ClientRun *
+mosquitto_pub (MutualPeer *peer,
+               ClientKind  client)
+{
+  g_autofree char *port = g_strdup_printf ("%u", mutual_peer_get_port (peer));
+  g_autofree char *ca = fixture ("root-ca.pem");
+  g_autofree char *cert = NULL;
+  g_autofree char *key = NULL;
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+
+  client_files (client, &cert, &key);
+  add_arg (argv, "mosquitto_pub");
+  add_arg (argv, "-d");
+  add_arg (argv, "-h");
+  add_arg (argv, mutual_peer_get_host (peer));
+  add_arg (argv, "-p");
+  add_arg (argv, port);
+  add_arg (argv, "--cafile");
+  add_arg (argv, ca);
+  /* QoS 1: the broker must acknowledge the message. */
+  add_arg (argv, "-q");
+  add_arg (argv, "1");
+  add_arg (argv, "-t");
+  add_arg (argv, "mutual/test");
+  add_arg (argv, "-m");
+  add_arg (argv, "hello");
+  if (cert != NULL)
+    {
+      add_arg (argv, "--cert");
+      add_arg (argv, cert);
+      add_arg (argv, "--key");
+      add_arg (argv, key);
+    }
+  g_ptr_array_add (argv, NULL);
+
+  return run_client_with_timeout (CLIENT_TIMEOUT_S, NULL, (const char * const *) argv->pdata);
+}
+
+static ClientRun *
+psql (MutualPeer *peer,
+      ClientKind  client)
+{
+  g_autofree char *ca = fixture ("root-ca.pem");
+  g_autofree char *cert = NULL;
+  g_autofree char *key = NULL;
+  g_autofree char *conninfo = NULL;
+
+  client_files (client, &cert, &key);
+  if (cert == NULL)
+    {
+      /* libpq reads ~/.postgresql/postgresql.crt unless told otherwise; a file that
+       * does not exist means no certificate. */
+      cert = scratch ("no-such-client.crt");
+      key = scratch ("no-such-client.key");
+    }
+  /* The foreign client logs in as a role that exists, so that only its certificate
+   * can be the reason for a rejection. */
+  conninfo = g_strdup_printf ("host=localhost hostaddr=%s port=%u dbname=postgres user=%s "
+                              "sslmode=verify-full sslrootcert=%s sslcert=%s sslkey=%s "
+                              "connect_timeout=20",
+                              mutual_peer_get_host (peer), mutual_peer_get_port (peer),
+                              client == CLIENT_FOREIGN ? FOREIGN_USER : GOOD_USER, ca, cert, key);
+
+  return run_client (NULL, "psql", "--no-psqlrc", "--no-align", "--tuples-only",
+                     "--command",
+                     "SELECT current_user, version FROM pg_stat_ssl WHERE pid = pg_backend_pid()",
+                     conninfo, NULL);
+}
+
+/* Process checks ---------------------------------------------------------------------- */
+
+static gboolean
+process_alive (pid_t pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/stat", (int) pid);
+  g_autofree char *text = NULL;
+  const char *after_name;
+  char state = 0;
+
+  if (!g_file_get_contents (path, &text, NULL, NULL))
+    return FALSE;
+  after_name = strrchr (text, ')');
+  if (after_name == NULL || sscanf (after_name + 1, " %c", &state) != 1)
+    return FALSE;
+  /* A zombie waiting for its new parent to reap it is dead. */
+  return state != 'Z' && state != 'X';
+}
+
+static gboolean
+group_alive (pid_t group)
+{
+  g_autoptr(GDir) proc = g_dir_open ("/proc", 0, NULL);
+  const char *name;
+
+  g_assert_nonnull (proc);
+  while ((name = g_dir_read_name (proc)) != NULL)
+    {
+      g_autofree char *path = NULL;
+      g_autofree char *text = NULL;
+      const char *after_name;
+      char state = 0;
+      int pgrp = 0;
+
+      if (!g_ascii_isdigit (name[0]))
+        continue;
+      path = g_build_filename ("/proc", name, "stat", NULL);
+      if (!g_file_get_contents (path, &text, NULL, NULL))
+        continue;
+      after_name = strrchr (text, ')');
+      if (after_name == NULL || sscanf (after_name + 1, " %c %*d %d", &state, &pgrp) != 2)
+        continue;
+      if (pgrp == group && state != 'Z' && state != 'X')
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+assert_server_gone (GPid    pid,
+                    guint16 port)
+{
+  gint64 deadline = g_get_monotonic_time () + GONE_TIMEOUT_MS * 1000;
+
+  while ((process_alive (pid) || group_alive (pid)) && g_get_monotonic_time () < deadline)
+    g_usleep (20 * 1000);
+  g_assert_false (process_alive (pid));
+  g_assert_false (group_alive (pid));
+  g_assert_false (mutual_peer_port_accepts (port, 500));
+}
+
+/* Real servers ------------------------------------------------------------------------ */
+
+static MutualPeerConfig
+server_config (const ServerCase *server)
+{
+  static char *cert, *key, *root, *intermediate;
+  static const char *client_cas[3];
+  static const char *roles[] = { GOOD_USER, FOREIGN_USER, NULL };
+  MutualPeerConfig config = { 0 };
+
+  if (cert == NULL)
+    {
+      cert = fixture ("server.pem");
+      key = fixture ("server.key");
+      root = fixture ("root-ca.pem");
+      intermediate = fixture ("intermediate-ca.pem");
+      /* Clients are issued by the intermediate: a server needs both to verify them. */
+      client_cas[0] = root;
+      client_cas[1] = intermediate;
+      client_cas[2] = NULL;
+    }
+
+  config.server_cert_file = cert;
+  config.server_key_file = key;
+  config.client_ca_files = client_cas;
+  config.client_auth = server->auth;
+  config.tls_versions = server->versions;
+  /* server.pem demands a stapled OCSP response; the servers that can, staple one. */
+  if (server->kind == MUTUAL_PEER_GNUTLS_SERV || server->kind == MUTUAL_PEER_OPENSSL_S_SERVER ||
+      server->kind == MUTUAL_PEER_NGINX)
+    config.ocsp_response_file = ocsp_response;
+  config.postgresql_roles = roles;
+  return config;
+}
+
+static const char *
+client_tool (MutualPeerKind kind)
+{
+  switch (kind)
+    {
+    case MUTUAL_PEER_GNUTLS_SERV:
+    case MUTUAL_PEER_OPENSSL_S_SERVER:
+      return "gnutls-cli";
+    case MUTUAL_PEER_NGINX:
+      return "curl";
+    case MUTUAL_PEER_MOSQUITTO:
+      return "mosquitto_pub";
+    case MUTUAL_PEER_POSTGRESQL:
+      return "psql";
+    case MUTUAL_PEER_PLAINTEXT:
+    case MUTUAL_PEER_SILENT:
+    case MUTUAL_PEER_GARBAGE:
+    case MUTUAL_PEER_TRICKLE:
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static ClientRun *
+application_client (MutualPeer       *peer,
+                    const ServerCase *server,
+                    ClientKind        client)
+{
+  switch (server->kind)
+    {
+    case MUTUAL_PEER_GNUTLS_SERV:
+    case MUTUAL_PEER_OPENSSL_S_SERVER:
+      return gnutls_cli (peer, server->versions, client, CLIENT_TIMEOUT_S);
+    case MUTUAL_PEER_NGINX:
+      return curl (peer, server->versions, client);
+    case MUTUAL_PEER_MOSQUITTO:
+      return mosquitto_pub (peer, client);
+    case MUTUAL_PEER_POSTGRESQL:
+      return psql (peer, client);
+    case MUTUAL_PEER_PLAINTEXT:
+    case MUTUAL_PEER_SILENT:
+    case MUTUAL_PEER_GARBAGE:
+    case MUTUAL_PEER_TRICKLE:
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static char *
+application_signal (const ServerCase *server,
+                    ClientRun        *run)
+{
+  switch (server->kind)
+    {
+    case MUTUAL_PEER_GNUTLS_SERV:
+    case MUTUAL_PEER_OPENSSL_S_SERVER:
+      return gnutls_cli_signal (run);
+    case MUTUAL_PEER_NGINX:
+      return curl_signal (run);
+    case MUTUAL_PEER_MOSQUITTO:
+      return mosquitto_signal (run);
+    case MUTUAL_PEER_POSTGRESQL:
+      return psql_signal (run);
+    case MUTUAL_PEER_PLAINTEXT:
+    case MUTUAL_PEER_SILENT:
+    case MUTUAL_PEER_GARBAGE:
+    case MUTUAL_PEER_TRICKLE:
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/* Whether the application on top of TLS served the client, and whether it saw the
+ * expected client identity (nginx and PostgreSQL tell). */
+static gboolean
+application_accepted (const ServerCase *server,
+                      ClientKind        client,
+                      ClientRun        *run)
+{
+  switch (server->kind)
+    {
+    case MUTUAL_PEER_GNUTLS_SERV:
+    case MUTUAL_PEER_OPENSSL_S_SERVER:
+      return run->status == 0 && g_regex_match_simple ("^HTTP/1\\.0 200", run->output,
+                                                       G_REGEX_MULTILINE, 0);
+    case MUTUAL_PEER_NGINX:
+      return run->status == 0 && strstr (run->output, "HTTP_STATUS=200") != NULL &&
+             strstr (run->output, client == CLIENT_GOOD ? "verify=SUCCESS\nsubject=CN=client-p256"
+                                                        : "verify=NONE\n") != NULL;
+    case MUTUAL_PEER_MOSQUITTO:
+      return run->status == 0 && strstr (run->output, "received CONNACK (0)") != NULL &&
+             strstr (run->output, "received PUBACK") != NULL;
+    case MUTUAL_PEER_POSTGRESQL:
+      return run->status == 0 && g_str_has_prefix (run->output, GOOD_USER "|TLSv1.");
+    case MUTUAL_PEER_PLAINTEXT:
+    case MUTUAL_PEER_SILENT:
+    case MUTUAL_PEER_GARBAGE:
+    case MUTUAL_PEER_TRICKLE:
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/* The version the good client negotiated, as the client reports it. */
+static gboolean
+negotiated (const ServerCase *server,
+            ClientRun        *run,
+            const char       *version)
+{
+  g_autofree char *needle = NULL;
+
+  switch (server->kind)
+    {
+    case MUTUAL_PEER_GNUTLS_SERV:
+    case MUTUAL_PEER_OPENSSL_S_SERVER:
+      /* "TLSv1.2" -> "(TLS1.2-X.509)" */
+      needle = g_strdup_printf ("(TLS%s-", version + strlen ("TLSv"));
+      break;
+    case MUTUAL_PEER_NGINX:
+      needle = g_strdup_printf ("protocol=%s\n", version);
+      break;
+    case MUTUAL_PEER_POSTGRESQL:
+      needle = g_strdup_printf ("|%s\n", version);
+      break;
+    case MUTUAL_PEER_MOSQUITTO:
+      /* mosquitto_pub does not tell; s_client checks it. */
+      return TRUE;
+    case MUTUAL_PEER_PLAINTEXT:
+    case MUTUAL_PEER_SILENT:
+    case MUTUAL_PEER_GARBAGE:
+    case MUTUAL_PEER_TRICKLE:
+    default:
+      g_assert_not_reached ();
+    }
+  return strstr (run->output, needle) != NULL;
+}
+
+static void
+test_server (gconstpointer data)
+{
+  const ServerCase *server = data;
+  MutualPeerConfig config = server_config (server);
+  g_autoptr(MutualPeer) peer = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *work_dir = NULL;
+  g_autofree char *tmp_prefix = NULL;
+  const char *expected_version = NULL;
+  GPid pid;
+  guint16 port;
+
+  require_program ("openssl", "openssl");
+  switch (server->kind)
+    {
+    case MUTUAL_PEER_GNUTLS_SERV:
+    case MUTUAL_PEER_OPENSSL_S_SERVER:
+      require_program ("gnutls-cli", "gnutls-bin");
+      break;
+    case MUTUAL_PEER_NGINX:
+      require_program ("curl", "curl");
+      break;
+    case MUTUAL_PEER_MOSQUITTO:
+      require_program ("mosquitto_pub", "mosquitto-clients");
+      break;
+    case MUTUAL_PEER_POSTGRESQL:
+      require_program ("psql", "postgresql-client");
+      break;
+    case MUTUAL_PEER_PLAINTEXT:
+    case MUTUAL_PEER_SILENT:
+    case MUTUAL_PEER_GARBAGE:
+    case MUTUAL_PEER_TRICKLE:
+    default:
+      g_assert_not_reached ();
+    }
+
+  peer = mutual_peer_start (server->kind, &config, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (peer);
+
+  pid = mutual_peer_get_pid (peer);
+  port = mutual_peer_get_port (peer);
+  work_dir = g_strdup (mutual_peer_get_work_dir (peer));
+  tmp_prefix = g_strconcat (g_get_tmp_dir (), "/", NULL);
+  g_assert_cmpint (pid, >, 0);
+  g_assert_cmpuint (port, >, 0);
+  g_assert_cmpstr (mutual_peer_get_host (peer), ==, "127.0.0.1");
+  g_assert_true (g_str_has_prefix (work_dir, tmp_prefix));
+  g_assert_true (g_file_test (work_dir, G_FILE_TEST_IS_DIR));
+  g_test_message ("started %s (%s, %s) on port %u in %.3f s: %s",
+                  mutual_peer_kind_to_string (server->kind), version_label (server->versions),
+                  server->auth == MUTUAL_PEER_CLIENT_AUTH_REQUIRE ? "require" : "request", port,
+                  mutual_peer_get_startup_time_us (peer) / (double) G_USEC_PER_SEC,
+                  mutual_peer_get_command_line (peer));
+
+  if (server->versions == MUTUAL_PEER_TLS_1_2_ONLY)
+    expected_version = "TLSv1.2";
+  else
+    expected_version = "TLSv1.3";
+
+  /* A good certificate with its intermediate is accepted. */
+  {
+    g_autoptr(ClientRun) run = application_client (peer, server, CLIENT_GOOD);
+
+    check (peer, run, application_accepted (server, CLIENT_GOOD, run),
+           "the good client certificate was not accepted");
+    check (peer, run, negotiated (server, run, expected_version),
+           "the good client did not negotiate the expected version");
+  }
+
+  /* GnuTLS insists on the OCSP response that server.pem demands: nginx staples it. */
+  if (server->kind == MUTUAL_PEER_NGINX)
+    {
+      g_autoptr(ClientRun) run = gnutls_cli (peer, server->versions, CLIENT_GOOD,
+                                             CLIENT_TIMEOUT_S);
+
+      check (peer, run, run->status == 0 && strstr (run->output, "HTTP/1.1 200 OK") != NULL &&
+             strstr (run->output, "verify=SUCCESS") != NULL,
+             "gnutls-cli with a good certificate was not served by nginx");
+    }
+
+  /* No certificate: rejected when required, served when only requested. */
+  {
+    g_autoptr(ClientRun) run = application_client (peer, server, CLIENT_NONE);
+    g_autofree char *text = application_signal (server, run);
+
+    check (peer, run, record_signal (server, CLIENT_NONE, client_tool (server->kind), text),
+           "a client without a certificate did not get the documented answer");
+    if (server->auth == MUTUAL_PEER_CLIENT_AUTH_REQUIRE)
+      check (peer, run, !application_accepted (server, CLIENT_NONE, run) &&
+             (run->status != 0 || strstr (run->output, "HTTP_STATUS=400") != NULL),
+             "a client without a certificate was accepted");
+    else
+      check (peer, run, application_accepted (server, CLIENT_NONE, run),
+             "a client without a certificate was refused although it is optional");
+  }
+
+  /* A certificate from another CA is always rejected. */
+  {
+    g_autoptr(ClientRun) run = application_client (peer, server, CLIENT_FOREIGN);
+    g_autofree char *text = application_signal (server, run);
+
+    check (peer, run, record_signal (server, CLIENT_FOREIGN, client_tool (server->kind), text),
+           "a client with a foreign certificate did not get the documented answer");
+    check (peer, run, !application_accepted (server, CLIENT_FOREIGN, run) &&
+           (run->status != 0 || strstr (run->output, "HTTP_STATUS=400") != NULL),
+           "a client certificate from a foreign CA was accepted");
+  }
+
+  /* The server's own account of the rejections. */
+  if (server->auth == MUTUAL_PEER_CLIENT_AUTH_REQUIRE)
+    check (peer, NULL, log_shows (peer, server_log_line (server, CLIENT_NONE)),
+           "the server log does not show the client without a certificate");
+  check (peer, NULL, log_shows (peer, server_log_line (server, CLIENT_FOREIGN)),
+         "the server log does not show the foreign certificate");
+
+  /* The TLS layer as openssl s_client sees it: the alert, if any. */
+  for (ClientKind client = CLIENT_NONE; client <= CLIENT_FOREIGN; client++)
+    {
+      g_autoptr(ClientRun) run = s_client (peer, NULL, client);
+      g_autofree char *text = s_client_signal (run);
+
+      check (peer, run, record_signal (server, client, "s_client", text),
+             "s_client did not get the documented answer");
+    }
+
+  /* The version is enforced by the server: the other one fails the handshake. */
+  if (server->versions != MUTUAL_PEER_TLS_1_2_AND_1_3)
+    {
+      gboolean only_12 = server->versions == MUTUAL_PEER_TLS_1_2_ONLY;
+      g_autoptr(ClientRun) right = s_client (peer, only_12 ? "-tls1_2" : "-tls1_3", CLIENT_GOOD);
+      g_autoptr(ClientRun) wrong = s_client (peer, only_12 ? "-tls1_3" : "-tls1_2", CLIENT_GOOD);
+      g_autofree char *needle = g_strdup_printf ("Protocol version: %s", expected_version);
+      g_autofree char *text = s_client_signal (wrong);
+      g_autofree char *line = g_strdup_printf ("s_client %s", only_12 ? "-tls1_3" : "-tls1_2");
+
+      check (peer, right, strstr (right->output, needle) != NULL,
+             "s_client did not negotiate the server's version");
+      check (peer, wrong, strstr (wrong->output, "CONNECTION ESTABLISHED") == NULL &&
+             strstr (wrong->output, "Protocol version:") == NULL,
+             "s_client negotiated a version the server should refuse");
+      check (peer, wrong, record_signal (server, CLIENT_GOOD, line, text),
+             "s_client with the wrong version did not get the documented answer");
+    }
+
+  /* Stopped means gone: the process and its group, and the port. */
+  mutual_peer_free (g_steal_pointer (&peer));
+  assert_server_gone (pid, port);
+  if (g_getenv ("MUTUAL_TEST_KEEP") == NULL)
+    g_assert_false (g_file_test (work_dir, G_FILE_TEST_EXISTS));
+}
+
+/* Hostile peers ------------------------------------------------------------------------ */
+
+typedef struct
+{
+  GByteArray *data;
+  GArray *arrival_us;
+  gboolean end_of_stream;
+  gboolean timed_out;
+} BoundedRead;
+
+static void
+bounded_read_clear (BoundedRead *read)
+{
+  g_clear_pointer (&read->data, g_byte_array_unref);
+  g_clear_pointer (&read->arrival_us, g_array_unref);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (BoundedRead, bounded_read_clear)
+
+/* Reads from @socket until @max_bytes arrived, @stop_at is seen, the peer closes or
+ * @timeout_ms passed, one recv() at a time. */
+static void
+bounded_read (GSocket     *socket,
+              gsize        max_bytes,
+              const char  *stop_at,
+              guint        timeout_ms,
+              BoundedRead *read)
+{
+  gint64 start = g_get_monotonic_time ();
+  gint64 deadline = start + (gint64) timeout_ms * 1000;
+
+  read->data = g_byte_array_new ();
+  read->arrival_us = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  while (read->data->len < max_bytes)
+    {
+      g_autoptr(GError) error = NULL;
+      gint64 left = deadline - g_get_monotonic_time ();
+      char buffer[4096];
+      gssize count;
+
+      if (left <= 0 || !g_socket_condition_timed_wait (socket, G_IO_IN, left, NULL, &error))
+        {
+          read->timed_out = TRUE;
+          break;
+        }
+      count = g_socket_receive (socket, buffer, MIN (sizeof buffer, max_bytes - read->data->len),
+                                NULL, &error);
+      if (count < 0)
+        g_assert_no_error (error);
+      if (count == 0)
+        {
+          read->end_of_stream = TRUE;
+          break;
+        }
+      for (gssize i = 0; i < count; i++)
+        {
+          gint64 at = g_get_monotonic_time () - start;
+
+          g_array_append_val (read->arrival_us, at);
+        }
+      g_byte_array_append (read->data, (guint8 *) buffer, count);
+      if (stop_at != NULL && read->data->len >= strlen (stop_at) &&
+          memcmp (read->data->data + read->data->len - strlen (stop_at), stop_at,
+                  strlen (stop_at)) == 0)
+        break;
+    }
+}
+
+static GSocket *
+connect_to (MutualPeer *peer)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_socket_client_set_timeout (client, 5);
+  connection = g_socket_client_connect_to_host (client, mutual_peer_get_host (peer),
+                                                mutual_peer_get_port (peer), NULL, &error);
+  g_assert_no_error (error);
+  /* The socket outlives the connection object only with a reference of its own. */
+  return g_object_ref (g_socket_connection_get_socket (connection));
+}
+
+static void
+wait_for_connections (MutualPeer *peer,
+                      guint       count)
+{
+  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+  while (mutual_peer_get_connection_count (peer) < count && g_get_monotonic_time () < deadline)
+    g_usleep (10 * 1000);
+  g_assert_cmpuint (mutual_peer_get_connection_count (peer), >=, count);
+}
+
+static void
+record_hostile (MutualPeerKind  kind,
+                const char     *tool,
+                const char     *text)
+{
+  gboolean documented = record_signal_line (mutual_peer_kind_to_string (kind), "-", "-", "-",
+                                            tool, text);
+
+  /* Only the reference client's view needs a documented pattern; the reads are
+   * asserted where they happen. */
+  if (!g_str_equal (tool, "bounded read"))
+    g_assert_true (documented);
+}
+
+/* What gnutls-cli (as the future probe's reference) makes of a peer that is no TLS
+ * server; bounded by @timeout_s. */
+static void
+handshake_against (MutualPeer *peer,
+                   guint       timeout_s)
+{
+  g_autoptr(ClientRun) run = gnutls_cli (peer, MUTUAL_PEER_TLS_1_2_AND_1_3, CLIENT_GOOD,
+                                         timeout_s);
+  g_autofree char *text = gnutls_cli_signal (run);
+
+  g_assert_cmpint (run->status, !=, 0);
+  g_assert_null (strstr (run->output, "Handshake was completed"));
+  record_hostile (mutual_peer_get_kind (peer), "gnutls-cli", text);
+}
+
+static void
+assert_closed_after_free (MutualPeer **peer,
+                          GSocket     *open_socket)
+{
+  guint16 port = mutual_peer_get_port (*peer);
+  g_autofree char *work_dir = g_strdup (mutual_peer_get_work_dir (*peer));
+
+  g_clear_pointer (peer, mutual_peer_free);
+  g_assert_false (mutual_peer_port_accepts (port, 500));
+  if (g_getenv ("MUTUAL_TEST_KEEP") == NULL)
+    g_assert_false (g_file_test (work_dir, G_FILE_TEST_EXISTS));
+
+  /* A connection that was still open is closed by the peer's stop. */
+  if (open_socket != NULL)
+    {
+      g_auto(BoundedRead) read = { 0 };
+
+      bounded_read (open_socket, 65536, NULL, 2000, &read);
+      g_assert_true (read.end_of_stream);
+    }
+}
+
+static void
+test_plaintext (void)
+{
+  g_autoptr(MutualPeer) peer = NULL;
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(BoundedRead) read = { 0 };
+
+  peer = mutual_peer_start (MUTUAL_PEER_PLAINTEXT, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (mutual_peer_get_pid (peer), ==, 0);
+
+  socket = connect_to (peer);
+  bounded_read (socket, 1024, "\r\n", 5000, &read);
+  g_assert_false (read.timed_out);
+  g_assert_cmpmem (read.data->data, read.data->len, "220 hello\r\n", strlen ("220 hello\r\n"));
+  record_hostile (MUTUAL_PEER_PLAINTEXT, "bounded read", "\"220 hello\\r\\n\" at once");
+
+  handshake_against (peer, 10);
+  wait_for_connections (peer, 2);
+  assert_closed_after_free (&peer, socket);
+}
+
+static void
+test_silent (void)
+{
+  g_autoptr(MutualPeer) peer = NULL;
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(BoundedRead) read = { 0 };
+
+  peer = mutual_peer_start (MUTUAL_PEER_SILENT, NULL, &error);
+  g_assert_no_error (error);
+
+  socket = connect_to (peer);
+  wait_for_connections (peer, 1);
+  bounded_read (socket, 1024, NULL, 1500, &read);
+  /* Accepted, still open, and not a byte. */
+  g_assert_true (read.timed_out);
+  g_assert_false (read.end_of_stream);
+  g_assert_cmpuint (read.data->len, ==, 0);
+  record_hostile (MUTUAL_PEER_SILENT, "bounded read", "nothing within 1.5 s, connection open");
+
+  /* gnutls-cli has no handshake timeout: only timeout(1) ends it. */
+  handshake_against (peer, 3);
+  assert_closed_after_free (&peer, socket);
+}
+
+static void
+test_garbage (void)
+{
+  MutualPeerConfig config = { 0 };
+  g_autoptr(MutualPeer) peer = NULL;
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(BoundedRead) read = { 0 };
+  guint distinct = 0;
+  gboolean seen[256] = { FALSE };
+
+  config.garbage_size = 4096;
+  peer = mutual_peer_start (MUTUAL_PEER_GARBAGE, &config, &error);
+  g_assert_no_error (error);
+
+  socket = connect_to (peer);
+  bounded_read (socket, 4096, NULL, 5000, &read);
+  g_assert_cmpuint (read.data->len, ==, 4096);
+  for (guint i = 0; i < read.data->len; i++)
+    {
+      if (!seen[read.data->data[i]])
+        distinct++;
+      seen[read.data->data[i]] = TRUE;
+    }
+  /* 4096 random bytes use nearly every byte value. */
+  g_assert_cmpuint (distinct, >, 200);
+  record_hostile (MUTUAL_PEER_GARBAGE, "bounded read", "4096 random bytes at once, then open");
+
+  handshake_against (peer, 10);
+  assert_closed_after_free (&peer, socket);
+}
+
+static void
+test_trickle (void)
+{
+  g_autoptr(MutualPeer) peer = NULL;
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(BoundedRead) read = { 0 };
+
+  peer = mutual_peer_start (MUTUAL_PEER_TRICKLE, NULL, &error);
+  g_assert_no_error (error);
+
+  socket = connect_to (peer);
+  bounded_read (socket, 1024, NULL, 3500, &read);
+  g_assert_true (read.timed_out);
+  /* One byte a second: three (or, on a slow machine, two) in 3.5 s. */
+  g_assert_cmpuint (read.data->len, >=, 2);
+  g_assert_cmpuint (read.data->len, <=, 4);
+  g_assert_cmpmem (read.data->data, read.data->len, "220 slow", read.data->len);
+  /* The first byte comes after one interval, not at once. (The gaps between later
+   * bytes are not checked: a stalled reader gets two at a time.) */
+  g_assert_cmpint (g_array_index (read.arrival_us, gint64, 0), >=, 800 * 1000);
+  record_hostile (MUTUAL_PEER_TRICKLE, "bounded read", "one byte a second");
+
+  assert_closed_after_free (&peer, socket);
+}
+
+/* Clean-up when the test dies ----------------------------------------------------------- */
+
+static const ServerCase crash_cases[] = {
+  { MUTUAL_PEER_GNUTLS_SERV, MUTUAL_PEER_TLS_1_3_ONLY, MUTUAL_PEER_CLIENT_AUTH_REQUIRE },
+  { MUTUAL_PEER_OPENSSL_S_SERVER, MUTUAL_PEER_TLS_1_3_ONLY, MUTUAL_PEER_CLIENT_AUTH_REQUIRE },
+  { MUTUAL_PEER_NGINX, MUTUAL_PEER_TLS_1_3_ONLY, MUTUAL_PEER_CLIENT_AUTH_REQUIRE },
+  { MUTUAL_PEER_MOSQUITTO, MUTUAL_PEER_TLS_1_3_ONLY, MUTUAL_PEER_CLIENT_AUTH_REQUIRE },
+  { MUTUAL_PEER_POSTGRESQL, MUTUAL_PEER_TLS_1_3_ONLY, MUTUAL_PEER_CLIENT_AUTH_REQUIRE },
+};
+
+/* In a subprocess: starts every server, says where they are, and dies the hardest way,
+ * with no chance to clean up. */
+static void
+crash_with_servers (const char *report)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (crash_cases); i++)
+    {
+      MutualPeerConfig config = server_config (&crash_cases[i]);
+      MutualPeer *peer = mutual_peer_start (crash_cases[i].kind, &config, &error);
+
+      g_assert_no_error (error);
+      g_string_append_printf (text, "%d %u %s\n", (int) mutual_peer_get_pid (peer),
+                              mutual_peer_get_port (peer), mutual_peer_get_work_dir (peer));
+      /* Deliberately never freed. */
+    }
+  g_file_set_contents (report, text->str, text->len, &error);
+  g_assert_no_error (error);
+  kill (getpid (), SIGKILL);
+}
+
+static void
+test_crash (void)
+{
+  g_autofree char *report = scratch ("crash-report.txt");
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GError) error = NULL;
+  guint servers = 0;
+
+  if (g_test_subprocess ())
+    {
+      crash_with_servers (report);
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 120 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_failed ();
+
+  g_file_get_contents (report, &text, NULL, &error);
+  g_assert_no_error (error);
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i] != NULL && lines[i][0] != '\0'; i++)
+    {
+      g_auto(GStrv) fields = g_strsplit (lines[i], " ", 3);
+      pid_t pid = (pid_t) g_ascii_strtoll (fields[0], NULL, 10);
+      guint16 port = (guint16) g_ascii_strtoull (fields[1], NULL, 10);
+      g_autoptr(ClientRun) removed = NULL;
+
+      g_assert_cmpint (pid, >, 0);
+      /* The parent-death signal did it: nobody else stopped these servers. */
+      assert_server_gone (pid, port);
+      g_test_message ("crashed test: %s (pid %d, port %u) is gone",
+                      mutual_peer_kind_to_string (crash_cases[i].kind), (int) pid, port);
+      /* The folder stays behind, as the test had no chance to remove it. */
+      g_assert_true (g_str_has_prefix (fields[2], g_get_tmp_dir ()));
+      removed = run_client (NULL, "rm", "-rf", "--one-file-system", fields[2], NULL);
+      g_assert_cmpint (removed->status, ==, 0);
+      servers++;
+    }
+  g_assert_cmpuint (servers, ==, G_N_ELEMENTS (crash_cases));
+}
+
+/* Configuration errors ------------------------------------------------------------------ */
+
+static void
+test_errors (void)
+{
+  ServerCase server = { MUTUAL_PEER_GNUTLS_SERV, MUTUAL_PEER_TLS_1_3_ONLY,
+                        MUTUAL_PEER_CLIENT_AUTH_REQUIRE };
+  MutualPeerConfig config = server_config (&server);
+  g_autoptr(MutualPeer) peer = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+
+  /* A missing program names its Debian package. */
+  path = mutual_peer_find_program ("mutual-no-such-server", "mutual-no-such-package", &error);
+  g_assert_null (path);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_assert_nonnull (strstr (error->message, "“mutual-no-such-package”"));
+  g_clear_error (&error);
+  for (MutualPeerKind kind = MUTUAL_PEER_GNUTLS_SERV; kind <= MUTUAL_PEER_POSTGRESQL; kind++)
+    g_assert_nonnull (mutual_peer_kind_get_package (kind));
+  g_assert_null (mutual_peer_kind_get_package (MUTUAL_PEER_SILENT));
+
+  /* Verifying clients needs a CA: no server that would accept anybody. */
+  config.client_ca_files = NULL;
+  peer = mutual_peer_start (MUTUAL_PEER_GNUTLS_SERV, &config, &error);
+  g_assert_null (peer);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+
+  /* mosquitto has no "optional certificate" mode, and cannot staple. */
+  server.kind = MUTUAL_PEER_MOSQUITTO;
+  server.auth = MUTUAL_PEER_CLIENT_AUTH_REQUEST;
+  config = server_config (&server);
+  peer = mutual_peer_start (MUTUAL_PEER_MOSQUITTO, &config, &error);
+  g_assert_null (peer);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED);
+  g_clear_error (&error);
+  server.auth = MUTUAL_PEER_CLIENT_AUTH_REQUIRE;
+  config = server_config (&server);
+  config.ocsp_response_file = ocsp_response;
+  peer = mutual_peer_start (MUTUAL_PEER_MOSQUITTO, &config, &error);
+  g_assert_null (peer);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED);
+}
+
+/* Set-up ---------------------------------------------------------------------------------- */
+
+static const ServerCase server_cases[] = {
+  { MUTUAL_PEER_GNUTLS_SERV, MUTUAL_PEER_TLS_1_2_ONLY, MUTUAL_PEER_CLIENT_AUTH_REQUIRE },
+  { MUTUAL_PEER_GNUTLS_SERV, MUTUAL_PEER_TLS_1_3_ONLY, MUTUAL_PEER_CLIENT_AUTH_REQUIRE },
+  { MUTUAL_PEER_GNUTLS_SERV, MUTUAL_PEER_TLS_1_2_AND_1_3, MUTUAL_PEER_CLIENT_AUTH_REQUEST },
+  { MUTUAL_PEER_OPENSSL_S_SERVER, MUTUAL_PEER_TLS_1_2_ONLY, MUTUAL_PEER_CLIENT_AUTH_REQUIRE },
+  { MUTUAL_PEER_OPENSSL_S_SERVER, MUTUAL_PEER_TLS_1_3_ONLY, MUTUAL_PEER_CLIENT_AUTH_REQUIRE },
+  { MUTUAL_PEER_OPENSSL_S_SERVER, MUTUAL_PEER_TLS_1_2_AND_1_3, MUTUAL_PEER_CLIENT_AUTH_REQUEST },
+  { MUTUAL_PEER_NGINX, MUTUAL_PEER_TLS_1_2_ONLY, MUTUAL_PEER_CLIENT_AUTH_REQUIRE },
+  { MUTUAL_PEER_NGINX, MUTUAL_PEER_TLS_1_3_ONLY, MUTUAL_PEER_CLIENT_AUTH_REQUIRE },
+  { MUTUAL_PEER_NGINX, MUTUAL_PEER_TLS_1_2_ONLY, MUTUAL_PEER_CLIENT_AUTH_REQUEST },
+  { MUTUAL_PEER_NGINX, MUTUAL_PEER_TLS_1_3_ONLY, MUTUAL_PEER_CLIENT_AUTH_REQUEST },
+  { MUTUAL_PEER_MOSQUITTO, MUTUAL_PEER_TLS_1_2_ONLY, MUTUAL_PEER_CLIENT_AUTH_REQUIRE },
+  { MUTUAL_PEER_MOSQUITTO, MUTUAL_PEER_TLS_1_3_ONLY, MUTUAL_PEER_CLIENT_AUTH_REQUIRE },
+  { MUTUAL_PEER_POSTGRESQL, MUTUAL_PEER_TLS_1_2_ONLY, MUTUAL_PEER_CLIENT_AUTH_REQUIRE },
+  { MUTUAL_PEER_POSTGRESQL, MUTUAL_PEER_TLS_1_3_ONLY, MUTUAL_PEER_CLIENT_AUTH_REQUIRE },
+  { MUTUAL_PEER_POSTGRESQL, MUTUAL_PEER_TLS_1_2_AND_1_3, MUTUAL_PEER_CLIENT_AUTH_REQUEST },
+};
+
+static void
+make_client_files (void)
+{
+  g_autofree char *leaf = fixture ("client-p256.pem");
+  g_autofree char *intermediate = fixture ("intermediate-ca.pem");
+  g_autofree char *server = fixture ("server.pem");
+  g_autofree char *root = fixture ("root-ca.pem");
+  g_autofree char *root_key = fixture ("root-ca.key");
+  g_autofree char *leaf_text = NULL;
+  g_autofree char *intermediate_text = NULL;
+  g_autofree char *chain = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* The crash test's subprocess uses its parent's files. */
+  if (g_test_subprocess ())
+    {
+      scratch_dir = g_strdup (g_getenv ("MUTUAL_PEER_TEST_SCRATCH"));
+      g_assert_nonnull (scratch_dir);
+      client_chain = scratch ("client-p256-chain.pem");
+      ocsp_response = scratch ("server-ocsp.der");
+      return;
+    }
+
+  scratch_dir = g_dir_make_tmp ("test-peers-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_setenv ("MUTUAL_PEER_TEST_SCRATCH", scratch_dir, TRUE);
+
+  g_file_get_contents (leaf, &leaf_text, NULL, &error);
+  g_assert_no_error (error);
+  g_file_get_contents (intermediate, &intermediate_text, NULL, &error);
+  g_assert_no_error (error);
+  chain = g_strconcat (leaf_text, intermediate_text, NULL);
+  client_chain = scratch ("client-p256-chain.pem");
+  g_file_set_contents (client_chain, chain, -1, &error);
+  g_assert_no_error (error);
+
+  ocsp_response = scratch ("server-ocsp.der");
+  mutual_peer_make_ocsp_response (server, root, root_key, ocsp_response, &error);
+  g_assert_no_error (error);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  signal_table = g_string_new (NULL);
+
+  /* Only what every test needs; the subprocess of the crash test needs it too. */
+  make_client_files ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (server_cases); i++)
+    {
+      const ServerCase *server = &server_cases[i];
+      g_autofree char *path = g_strdup_printf ("/peers/%s/%s/%s",
+                                               mutual_peer_kind_to_string (server->kind),
+                                               server->auth == MUTUAL_PEER_CLIENT_AUTH_REQUIRE
+                                                 ? "require" : "request",
+                                               version_path (server->versions));
+
+      g_test_add_data_func (path, server, test_server);
+    }
+  g_test_add_func ("/peers/hostile/plaintext", test_plaintext);
+  g_test_add_func ("/peers/hostile/silent", test_silent);
+  g_test_add_func ("/peers/hostile/garbage", test_garbage);
+  g_test_add_func ("/peers/hostile/trickle", test_trickle);
+  g_test_add_func ("/peers/cleanup/crash", test_crash);
+  g_test_add_func ("/peers/errors", test_errors);
+
+  status = g_test_run ();
+
+  if (signal_table->len > 0)
+    g_test_message ("rejection signals (server | auth | version | client | tool | signal):\n%s",
+                    signal_table->str);
+
+  if (!g_test_subprocess ())
+    {
+      g_autoptr(ClientRun) removed = run_client (NULL, "rm", "-rf", scratch_dir, NULL);
+    }
+  g_string_free (signal_table, TRUE);
+  g_free (scratch_dir);
+  g_free (client_chain);
+  g_free (ocsp_response);
+  return status;
+}
