@@ -101,7 +101,8 @@ top_level_help (void)
   g_string_append_printf (out, "%s\n\n",
                           _("Every command accepts --json: it then writes exactly one JSON object "
                             "to standard output, with a \"schema\" member naming its format, also "
-                            "when it fails (the object then has an \"error\" member). Messages "
+                            "when it fails (the object then has an \"error\" member); only "
+                            "\"probe --targets\" writes one object per line instead. Messages "
                             "for people go to standard error."));
   append_exit_codes (out, NULL);
   g_string_append_printf (out, "\n%s\n", _("Environment:"));
