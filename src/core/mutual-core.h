@@ -4,6 +4,8 @@
 /* The public face of libmutual-core. The GUI and the CLI include only this header. */
 
 #include "mutual-bundle.h"
+#include "mutual-ca-client.h"
+#include "mutual-ca-profile.h"
 #include "mutual-certificate.h"
 #include "mutual-chain.h"
 #include "mutual-core-enums.h"
@@ -18,6 +20,7 @@
 #include "mutual-probe.h"
 #include "mutual-probe-step.h"
 #include "mutual-problem.h"
+#include "mutual-renewal.h"
 #include "mutual-request.h"
 #include "mutual-section.h"
 #include "mutual-trust.h"

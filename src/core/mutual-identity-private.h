@@ -40,6 +40,8 @@ MutualIdentity *_mutual_identity_new                 (const char           *id,
                                                       const char           *profile,
                                                       const MutualValidity *validity,
                                                       guint                 generation);
+void            _mutual_identity_set_ca_profile      (MutualIdentity       *self,
+                                                      MutualCaProfile      *profile);
 GHashTable     *_mutual_identity_to_attributes       (MutualIdentity       *self,
                                                       const char           *kind);
 

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "mutual-bundle-private.h"
+#include "mutual-ca-profile-private.h"
 #include "mutual-chain.h"
 #include "mutual-export-private.h"
 #include "mutual-identity-private.h"
@@ -73,6 +74,11 @@ identity_schema (void)
       { MUTUAL_ATTRIBUTE_KEY_TYPE, SECRET_SCHEMA_ATTRIBUTE_STRING },
       { MUTUAL_ATTRIBUTE_PROFILE, SECRET_SCHEMA_ATTRIBUTE_STRING },
       { MUTUAL_ATTRIBUTE_VERSION, SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { MUTUAL_ATTRIBUTE_CA_KIND, SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { MUTUAL_ATTRIBUTE_CA_URL, SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { MUTUAL_ATTRIBUTE_CA_FINGERPRINT, SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { MUTUAL_ATTRIBUTE_CA_PROVISIONER, SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { MUTUAL_ATTRIBUTE_CA_RENEW, SECRET_SCHEMA_ATTRIBUTE_STRING },
       { NULL, 0 },
     }
   };
@@ -541,13 +547,18 @@ describe (const char        *id,
           const char        *label,
           MutualCertificate *leaf,
           const char        *profile,
+          MutualCaProfile   *ca_profile,
           guint              generation)
 {
-  return _mutual_identity_new (id, label, mutual_certificate_get_subject_name (leaf),
-                               mutual_certificate_get_issuer_name (leaf),
-                               mutual_certificate_get_sha256 (leaf),
-                               mutual_certificate_get_key_type (leaf), profile,
-                               mutual_certificate_get_validity (leaf), generation);
+  MutualIdentity *identity = _mutual_identity_new (id, label, mutual_certificate_get_subject_name (leaf),
+                                                   mutual_certificate_get_issuer_name (leaf),
+                                                   mutual_certificate_get_sha256 (leaf),
+                                                   mutual_certificate_get_key_type (leaf), profile,
+                                                   mutual_certificate_get_validity (leaf), generation);
+
+  if (ca_profile != NULL)
+    _mutual_identity_set_ca_profile (identity, ca_profile);
+  return identity;
 }
 
 /* Writes a complete generation, key first, reads it back and checks it. */
@@ -741,6 +752,7 @@ new_id (GCancellable  *cancellable,
 static MutualIdentity *
 add_sync (MutualBundle  *bundle,
           const char    *label,
+          MutualCaProfile *ca_profile,
           GCancellable  *cancellable,
           GError       **error)
 {
@@ -792,7 +804,7 @@ add_sync (MutualBundle  *bundle,
   id = new_id (cancellable, error);
   if (id == NULL)
     return NULL;
-  identity = describe (id, chosen_label, leaf, "", 1);
+  identity = describe (id, chosen_label, leaf, "", ca_profile, 1);
   if (!write_generation (identity, chain, key, cancellable, error))
     {
       /* Leave nothing half-written behind. */
@@ -869,7 +881,7 @@ replace_sync (MutualIdentity  *identity,
 
   next = describe (mutual_identity_get_id (identity), label ? label : mutual_identity_get_label (identity),
                    g_ptr_array_index (certificates, 0), mutual_identity_get_profile (identity),
-                   mutual_identity_get_generation (identity) + 1);
+                   mutual_identity_get_ca_profile (identity), mutual_identity_get_generation (identity) + 1);
 
   if (!write_generation (next, certificates, key, cancellable, error))
     {
@@ -905,6 +917,7 @@ typedef struct
   MutualBundle *bundle;
   char *label;
   char *password;
+  MutualCaProfile *ca_profile;
   GFile *destination;
   MutualExportFormat format;
 } Operation;
@@ -915,6 +928,7 @@ operation_free (Operation *operation)
   g_clear_object (&operation->identity);
   g_clear_object (&operation->bundle);
   g_clear_pointer (&operation->label, g_free);
+  g_clear_object (&operation->ca_profile);
   if (operation->password != NULL)
     {
       _mutual_wipe (operation->password, strlen (operation->password));
@@ -1072,8 +1086,8 @@ operation_thread (GTask        *task,
 
     case OPERATION_ADD:
       {
-        MutualIdentity *identity = add_sync (operation->bundle, operation->label, deadline.cancellable,
-                                             &error);
+        MutualIdentity *identity = add_sync (operation->bundle, operation->label, operation->ca_profile,
+                                             deadline.cancellable, &error);
 
         map_keyring_error (&error, &deadline);
         if (identity != NULL)
@@ -1394,6 +1408,39 @@ mutual_identity_store_add_async (MutualIdentityStore *self,
   operation = operation_new (OPERATION_ADD, NULL);
   operation->bundle = g_object_ref (bundle);
   operation->label = g_strdup (label);
+  task = start_operation (self, operation, cancellable, callback, user_data,
+                          mutual_identity_store_add_async);
+}
+
+/**
+ * mutual_identity_store_add_full_async:
+ * @bundle: one private key, its certificate and its chain
+ * @label: (nullable): the label; by default the certificate's subject name
+ * @ca_profile: (nullable): how the identity is renewed, kept with it
+ *
+ * Like mutual_identity_store_add_async(), for an identity obtained from a CA; finish
+ * it with mutual_identity_store_add_finish().
+ */
+void
+mutual_identity_store_add_full_async (MutualIdentityStore *self,
+                                      MutualBundle        *bundle,
+                                      const char          *label,
+                                      MutualCaProfile     *ca_profile,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  Operation *operation;
+
+  g_return_if_fail (MUTUAL_IS_IDENTITY_STORE (self));
+  g_return_if_fail (MUTUAL_IS_BUNDLE (bundle));
+  g_return_if_fail (ca_profile == NULL || MUTUAL_IS_CA_PROFILE (ca_profile));
+
+  operation = operation_new (OPERATION_ADD, NULL);
+  operation->bundle = g_object_ref (bundle);
+  operation->label = g_strdup (label);
+  operation->ca_profile = ca_profile ? g_object_ref (ca_profile) : NULL;
   task = start_operation (self, operation, cancellable, callback, user_data,
                           mutual_identity_store_add_async);
 }

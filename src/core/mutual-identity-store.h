@@ -46,6 +46,13 @@ void                 mutual_identity_store_add_async              (MutualIdentit
 MutualIdentity      *mutual_identity_store_add_finish             (MutualIdentityStore  *self,
                                                                    GAsyncResult         *result,
                                                                    GError              **error);
+void                 mutual_identity_store_add_full_async         (MutualIdentityStore  *self,
+                                                                   MutualBundle         *bundle,
+                                                                   const char           *label,
+                                                                   MutualCaProfile      *ca_profile,
+                                                                   GCancellable         *cancellable,
+                                                                   GAsyncReadyCallback   callback,
+                                                                   gpointer              user_data);
 void                 mutual_identity_store_load_certificates_async (MutualIdentityStore *self,
                                                                    MutualIdentity       *identity,
                                                                    GCancellable         *cancellable,

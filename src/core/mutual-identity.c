@@ -3,6 +3,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "mutual-ca-profile-private.h"
 #include "mutual-identity-private.h"
 
 /**
@@ -25,6 +26,7 @@ struct _MutualIdentity
   char *sha256;
   char *key_type;
   char *profile;
+  MutualCaProfile *ca_profile;
   MutualValidity validity;
   guint generation;
 };
@@ -79,6 +81,7 @@ _mutual_identity_new_from_attributes (GHashTable  *attributes,
   self->sha256 = g_strdup (attribute (attributes, MUTUAL_ATTRIBUTE_SHA256));
   self->key_type = g_strdup (attribute (attributes, MUTUAL_ATTRIBUTE_KEY_TYPE));
   self->profile = g_strdup (attribute (attributes, MUTUAL_ATTRIBUTE_PROFILE));
+  self->ca_profile = _mutual_ca_profile_new_from_attributes (attributes);
 
   if (self->id[0] == '\0' ||
       !parse_int64 (attribute (attributes, MUTUAL_ATTRIBUTE_NOT_BEFORE), &self->validity.not_before) ||
@@ -153,6 +156,8 @@ _mutual_identity_to_attributes (MutualIdentity *self,
   g_hash_table_insert (attributes, (gpointer) MUTUAL_ATTRIBUTE_SHA256, g_strdup (self->sha256));
   g_hash_table_insert (attributes, (gpointer) MUTUAL_ATTRIBUTE_KEY_TYPE, g_strdup (self->key_type));
   g_hash_table_insert (attributes, (gpointer) MUTUAL_ATTRIBUTE_PROFILE, g_strdup (self->profile));
+  if (self->ca_profile != NULL)
+    _mutual_ca_profile_add_attributes (self->ca_profile, attributes);
   g_hash_table_insert (attributes, (gpointer) MUTUAL_ATTRIBUTE_VERSION,
                        g_strdup (MUTUAL_SCHEMA_VERSION));
 
@@ -219,13 +224,37 @@ mutual_identity_get_key_type (MutualIdentity *self)
 /**
  * mutual_identity_get_profile:
  *
- * Returns: the id of the CA profile that renews the identity, or "" for none
+ * Returns: the kind of CA profile that renews the identity (such as "step-ca", see
+ *   mutual_identity_get_ca_profile()), or "" for none
  */
 const char *
 mutual_identity_get_profile (MutualIdentity *self)
 {
   g_return_val_if_fail (MUTUAL_IS_IDENTITY (self), NULL);
   return self->profile;
+}
+
+/**
+ * mutual_identity_get_ca_profile:
+ *
+ * Returns: (transfer none) (nullable): how the identity is renewed, or %NULL when it
+ *   was imported rather than enrolled
+ */
+MutualCaProfile *
+mutual_identity_get_ca_profile (MutualIdentity *self)
+{
+  g_return_val_if_fail (MUTUAL_IS_IDENTITY (self), NULL);
+  return self->ca_profile;
+}
+
+/* Gives the identity a CA profile; the "profile" attribute then names its kind. */
+void
+_mutual_identity_set_ca_profile (MutualIdentity  *self,
+                                 MutualCaProfile *profile)
+{
+  g_set_object (&self->ca_profile, profile);
+  g_free (self->profile);
+  self->profile = g_strdup (profile ? mutual_ca_profile_get_kind (profile) : "");
 }
 
 const MutualValidity *
@@ -272,7 +301,13 @@ mutual_identity_get_section (MutualIdentity *self)
                            /* Translators: %s is a key type, e.g. "ECDSA P-256". */
                            g_strdup_printf (_("%s, kept in the keyring"), self->key_type),
                            MUTUAL_FIELD_NONE);
-  if (self->profile[0] != '\0')
+  if (self->ca_profile != NULL)
+    mutual_section_add_take (section, "profile", _("Renewed with"),
+                             /* Translators: e.g. "step-ca at https://ca.example.com". */
+                             g_strdup_printf (_("%s at %s"), mutual_ca_profile_get_kind (self->ca_profile),
+                                              mutual_ca_profile_get_url (self->ca_profile)),
+                             MUTUAL_FIELD_NONE);
+  else if (self->profile[0] != '\0')
     mutual_section_add (section, "profile", _("Renewed with"), self->profile, MUTUAL_FIELD_NONE);
 
   return section;
@@ -353,6 +388,7 @@ mutual_identity_finalize (GObject *object)
   g_clear_pointer (&self->sha256, g_free);
   g_clear_pointer (&self->key_type, g_free);
   g_clear_pointer (&self->profile, g_free);
+  g_clear_object (&self->ca_profile);
 
   G_OBJECT_CLASS (mutual_identity_parent_class)->finalize (object);
 }

@@ -3,6 +3,7 @@
 
 #include <glib-object.h>
 
+#include "mutual-ca-profile.h"
 #include "mutual-json.h"
 #include "mutual-section.h"
 #include "mutual-validity.h"
@@ -20,6 +21,7 @@ const char           *mutual_identity_get_issuer     (MutualIdentity *self);
 const char           *mutual_identity_get_sha256     (MutualIdentity *self);
 const char           *mutual_identity_get_key_type   (MutualIdentity *self);
 const char           *mutual_identity_get_profile    (MutualIdentity *self);
+MutualCaProfile      *mutual_identity_get_ca_profile (MutualIdentity *self);
 const MutualValidity *mutual_identity_get_validity   (MutualIdentity *self);
 guint                 mutual_identity_get_generation (MutualIdentity *self);
 MutualSection        *mutual_identity_get_section    (MutualIdentity *self);

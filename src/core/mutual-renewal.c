@@ -1,0 +1,264 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "mutual-ca-client-private.h"
+#include "mutual-renewal.h"
+
+/* Enrolling and renewing identities: the CA protocol, then the checks that make a
+ * certificate acceptable, then the keyring. A renewal touches the stored identity
+ * only through mutual_identity_store_replace_async(), which writes and verifies the
+ * new generation before it deletes the old one: whatever fails before or during it
+ * leaves the old identity as it was. */
+
+typedef struct
+{
+  MutualIdentityStore *store;
+  MutualIdentity *identity;
+  MutualCaClient *client;
+  MutualCaRenewal renewal;
+  char *label;
+  char *subject;
+} Job;
+
+static void
+job_free (Job *job)
+{
+  g_clear_object (&job->store);
+  g_clear_object (&job->identity);
+  g_clear_object (&job->client);
+  g_clear_pointer (&job->label, g_free);
+  g_clear_pointer (&job->subject, g_free);
+  g_free (job);
+}
+
+static gboolean
+check_issued (Job           *job,
+              MutualBundle  *issued,
+              GError       **error)
+{
+  g_autoptr(MutualCertificate) root = mutual_ca_client_get_root (job->client);
+
+  return _mutual_ca_check_issued (issued, root, job->subject, g_get_real_time () / G_USEC_PER_SEC, error);
+}
+
+/* The identity is stored (enrollment) or replaced (renewal). */
+static void
+stored_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Job *job = g_task_get_task_data (task);
+  MutualIdentityStore *store = MUTUAL_IDENTITY_STORE (source);
+  GError *error = NULL;
+  MutualIdentity *identity = job->identity ? mutual_identity_store_replace_finish (store, result, &error)
+                                           : mutual_identity_store_add_finish (store, result, &error);
+
+  if (identity == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, identity, g_object_unref);
+}
+
+/* What the CA issued is checked, then stored. */
+static void
+issued_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Job *job = g_task_get_task_data (task);
+  g_autoptr(MutualBundle) issued = NULL;
+  GError *error = NULL;
+
+  issued = job->identity ? mutual_ca_client_renew_finish (job->client, result, &error)
+                         : mutual_ca_client_enroll_finish (job->client, result, &error);
+  if (issued == NULL || !check_issued (job, issued, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (job->identity != NULL)
+    mutual_identity_store_replace_async (job->store, job->identity, issued, g_task_get_cancellable (task),
+                                         stored_cb, g_object_ref (task));
+  else
+    mutual_identity_store_add_full_async (job->store, issued, job->label,
+                                          mutual_ca_client_get_profile (job->client),
+                                          g_task_get_cancellable (task), stored_cb, g_object_ref (task));
+}
+
+/* Enroll */
+
+/**
+ * mutual_renewal_enroll_async:
+ * @client: a client for the CA, with the profile to keep with the identity
+ * @enrollment: (transfer full): what to ask for
+ * @label: (nullable): the identity's label; by default its subject
+ *
+ * Obtains a first certificate for a new key and stores the identity with its CA
+ * profile, once the certificate passed the checks (for our key and subject, chained
+ * to the pinned root, valid now).
+ */
+void
+mutual_renewal_enroll_async (MutualIdentityStore *store,
+                             MutualCaClient      *client,
+                             MutualCaEnrollment  *enrollment,
+                             const char          *label,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  Job *job;
+
+  g_return_if_fail (MUTUAL_IS_IDENTITY_STORE (store));
+  g_return_if_fail (MUTUAL_IS_CA_CLIENT (client));
+  g_return_if_fail (enrollment != NULL);
+
+  task = g_task_new (store, cancellable, callback, user_data);
+  g_task_set_source_tag (task, mutual_renewal_enroll_async);
+  job = g_new0 (Job, 1);
+  job->store = g_object_ref (store);
+  job->client = g_object_ref (client);
+  job->label = g_strdup (label);
+  job->subject = g_strdup (enrollment->subject);
+  g_task_set_task_data (task, job, (GDestroyNotify) job_free);
+  mutual_ca_client_enroll_async (client, enrollment, cancellable, issued_cb, g_steal_pointer (&task));
+}
+
+/**
+ * mutual_renewal_enroll_finish:
+ *
+ * Returns: (transfer full): the stored identity
+ */
+MutualIdentity *
+mutual_renewal_enroll_finish (GAsyncResult  *result,
+                              GError       **error)
+{
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == mutual_renewal_enroll_async, NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Renew */
+
+static void
+credentials_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Job *job = g_task_get_task_data (task);
+  g_autoptr(MutualBundle) credentials = NULL;
+  const char *pinned = mutual_ca_profile_get_fingerprint (mutual_ca_client_get_profile (job->client));
+  GPtrArray *certificates;
+  GError *error = NULL;
+
+  credentials = mutual_identity_store_load_credentials_finish (job->store, result, &error);
+  if (credentials == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  /* The root was kept with the chain at enrollment: no need to fetch it again. */
+  certificates = mutual_bundle_get_certificates (credentials);
+  for (guint i = 0; i < certificates->len; i++)
+    {
+      MutualCertificate *certificate = g_ptr_array_index (certificates, i);
+      g_autofree char *fingerprint = mutual_normalize_fingerprint (mutual_certificate_get_sha256 (certificate));
+
+      if (g_strcmp0 (fingerprint, pinned) == 0)
+        mutual_ca_client_set_root (job->client, certificate);
+    }
+
+  mutual_ca_client_renew_async (job->client, credentials, job->renewal, g_task_get_cancellable (task),
+                                issued_cb, g_object_ref (task));
+}
+
+/**
+ * mutual_renewal_renew_async:
+ * @identity: an identity with a CA profile
+ * @timeout: seconds to wait for the CA at most, 0 for the default
+ *
+ * Renews (or rekeys) the identity with its CA and replaces it in the keyring once
+ * the new certificate passed the checks. On any failure the stored identity is left
+ * as it was. Fails with %MUTUAL_CA_ERROR_NO_PROFILE for an identity that was imported.
+ */
+void
+mutual_renewal_renew_async (MutualIdentityStore *store,
+                            MutualIdentity      *identity,
+                            MutualCaRenewal      renewal,
+                            guint                timeout,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  MutualCaProfile *profile;
+  GError *error = NULL;
+  Job *job;
+
+  g_return_if_fail (MUTUAL_IS_IDENTITY_STORE (store));
+  g_return_if_fail (MUTUAL_IS_IDENTITY (identity));
+
+  task = g_task_new (store, cancellable, callback, user_data);
+  g_task_set_source_tag (task, mutual_renewal_renew_async);
+  profile = mutual_identity_get_ca_profile (identity);
+  if (profile == NULL)
+    {
+      g_task_return_new_error (task, MUTUAL_CA_ERROR, MUTUAL_CA_ERROR_NO_PROFILE,
+                               _("“%s” was imported, not enrolled with a CA: Mutual does not know "
+                                 "how to renew it"), mutual_identity_get_label (identity));
+      return;
+    }
+
+  job = g_new0 (Job, 1);
+  job->store = g_object_ref (store);
+  job->identity = g_object_ref (identity);
+  job->renewal = renewal;
+  job->subject = g_strdup (mutual_identity_get_subject (identity));
+  job->client = mutual_ca_client_new_for_profile (profile, &error);
+  g_task_set_task_data (task, job, (GDestroyNotify) job_free);
+  if (job->client == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  mutual_ca_client_set_timeout (job->client, timeout);
+  mutual_identity_store_load_credentials_async (store, identity, cancellable, credentials_cb,
+                                                g_steal_pointer (&task));
+}
+
+/**
+ * mutual_renewal_renew_finish:
+ *
+ * Returns: (transfer full): the renewed identity (same id, next generation)
+ */
+MutualIdentity *
+mutual_renewal_renew_finish (GAsyncResult  *result,
+                             GError       **error)
+{
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == mutual_renewal_renew_async, NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * mutual_renewal_get_due:
+ *
+ * Returns: when the identity is due for renewal by its profile's policy (Unix
+ *   seconds), or 0 when it has no CA profile
+ */
+gint64
+mutual_renewal_get_due (MutualIdentity *identity)
+{
+  MutualCaProfile *profile;
+
+  g_return_val_if_fail (MUTUAL_IS_IDENTITY (identity), 0);
+
+  profile = mutual_identity_get_ca_profile (identity);
+  if (profile == NULL)
+    return 0;
+  return mutual_ca_profile_get_renew_at (profile, mutual_identity_get_validity (identity));
+}
