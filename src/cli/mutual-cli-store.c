@@ -11,9 +11,16 @@
 
 /* mutualctl import, list, show, export, rename and remove: identities in the keyring. */
 
-static int
-exit_code_for (const GError *error)
+/**
+ * mutual_cli_exit_code_for:
+ *
+ * Returns: the exit code for an error of the core
+ */
+int
+mutual_cli_exit_code_for (const GError *error)
 {
+  if (error->domain == MUTUAL_CA_ERROR)
+    return mutual_cli_ca_exit_code_for (error);
   if (error->domain != MUTUAL_ERROR)
     return MUTUAL_EXIT_INPUT;
 
@@ -48,12 +55,17 @@ static int
 fail (MutualCli    *cli,
       const GError *error)
 {
-  return mutual_cli_fail (cli, exit_code_for (error), error);
+  return mutual_cli_fail (cli, mutual_cli_exit_code_for (error), error);
 }
 
-/* A store with its list loaded, for the commands that name an identity. */
-static MutualIdentityStore *
-open_store (GError **error)
+/**
+ * mutual_cli_open_store:
+ *
+ * Returns: (transfer full): a store with its list loaded, for the commands that name
+ *   an identity
+ */
+MutualIdentityStore *
+mutual_cli_open_store (GError **error)
 {
   g_autoptr(MutualIdentityStore) store = mutual_identity_store_new ();
   g_autoptr(GAsyncResult) result = NULL;
@@ -190,7 +202,7 @@ run_list (MutualCli  *cli,
   if (argc > 1)
     return mutual_cli_usage_error (cli, _("Unexpected argument “%s”"), argv[1]);
 
-  store = open_store (&error);
+  store = mutual_cli_open_store (&error);
   if (store == NULL)
     return fail (cli, error);
   n = g_list_model_get_n_items (G_LIST_MODEL (store));
@@ -291,7 +303,7 @@ run_show (MutualCli  *cli,
     return mutual_cli_usage_error (cli, _("--fields takes “all” or “summary”, not “%s”"), fields);
   all_fields = fields != NULL && g_str_equal (fields, "all");
 
-  store = open_store (&error);
+  store = mutual_cli_open_store (&error);
   if (store == NULL)
     return fail (cli, error);
   identity = find_identity (store, argv[1], &error);
@@ -385,7 +397,7 @@ run_export (MutualCli  *cli,
         return mutual_cli_fail (cli, MUTUAL_EXIT_INPUT, error);
     }
 
-  store = open_store (&error);
+  store = mutual_cli_open_store (&error);
   if (store != NULL)
     identity = find_identity (store, argv[1], &error);
   if (identity == NULL)
@@ -442,7 +454,7 @@ run_rename (MutualCli  *cli,
   if (argv[2][0] == '\0')
     return mutual_cli_usage_error (cli, _("The label cannot be empty"));
 
-  store = open_store (&error);
+  store = mutual_cli_open_store (&error);
   if (store != NULL)
     identity = find_identity (store, argv[1], &error);
   if (identity == NULL)
@@ -508,7 +520,7 @@ run_remove (MutualCli  *cli,
   if (!yes && !isatty (STDIN_FILENO))
     return mutual_cli_usage_error (cli, _("Removing deletes the private key: confirm with --yes"));
 
-  store = open_store (&error);
+  store = mutual_cli_open_store (&error);
   if (store != NULL)
     identity = find_identity (store, argv[1], &error);
   if (identity == NULL)

@@ -26,6 +26,8 @@ static const MutualCliCommand *commands[] = {
   &mutual_cli_command_export,
   &mutual_cli_command_rename,
   &mutual_cli_command_remove,
+  &mutual_cli_command_enroll,
+  &mutual_cli_command_renew,
   &mutual_cli_command_probe,
   &mutual_cli_command_version,
 };

@@ -71,10 +71,15 @@ char        *mutual_cli_read_password_file (const char       *path,
 char        *mutual_cli_prompt_password    (const char       *prompt);
 void         mutual_cli_free_password      (char             *password);
 
+int          mutual_cli_exit_code_for      (const GError     *error);
+int          mutual_cli_ca_exit_code_for   (const GError     *error);
+MutualIdentityStore *mutual_cli_open_store (GError          **error);
+
 int          mutual_cli_main            (int                  argc,
                                          char               **argv);
 
 /* Commands, one per file. */
+extern const MutualCliCommand mutual_cli_command_enroll;
 extern const MutualCliCommand mutual_cli_command_export;
 extern const MutualCliCommand mutual_cli_command_import;
 extern const MutualCliCommand mutual_cli_command_inspect;
@@ -82,6 +87,7 @@ extern const MutualCliCommand mutual_cli_command_list;
 extern const MutualCliCommand mutual_cli_command_probe;
 extern const MutualCliCommand mutual_cli_command_remove;
 extern const MutualCliCommand mutual_cli_command_rename;
+extern const MutualCliCommand mutual_cli_command_renew;
 extern const MutualCliCommand mutual_cli_command_show;
 extern const MutualCliCommand mutual_cli_command_version;
 
