@@ -512,6 +512,42 @@ diagnose_client_refusal (Diagnosis  *d,
       return;
     }
 
+  /* No list to compare with (mosquitto and other OpenSSL servers that load their CA
+   * file without naming it), but the server said "unknown CA": it could not build a
+   * path from what was sent to one of its anchors. A chain that ends at its own root
+   * is from a CA the server does not trust; one that ends below a root may only lack
+   * the intermediate that links it, and the probe cannot tell which. */
+  if (e->acceptable_cas->len == 0 &&
+      (e->alert_received == GNUTLS_A_UNKNOWN_CA || e->post_alert == GNUTLS_A_UNKNOWN_CA))
+    {
+      GPtrArray *chain = _mutual_probe_get_identity (d->probe);
+      MutualCertificate *top = g_ptr_array_index (chain, chain->len - 1);
+      g_autofree char *path = issuer_path (d);
+
+      if (mutual_certificate_is_self_issued (top))
+        f = add (d, "client-ca-not-accepted", MUTUAL_FINDING_ERROR, TRUE,
+                 g_strdup_printf (_("The server does not accept certificates from %s"),
+                                  mutual_certificate_get_subject_name (top)),
+                 g_strdup_printf (_("The identity chains %s, up to its root, and the server answered that "
+                                    "the CA is unknown to it (%s): %s is not among its trusted CAs."),
+                                  path, how, mutual_certificate_get_subject (top)),
+                 _("Use an identity issued by a CA the server trusts, or add this identity's CA to the "
+                   "server's client CA file."));
+      else
+        f = add (d, "client-chain-incomplete", MUTUAL_FINDING_ERROR, FALSE,
+                 g_strdup (_("The server cannot link the client certificate to a CA it trusts")),
+                 g_strdup_printf (_("The identity sent %s, which ends below a root, and the server answered that "
+                                    "the CA is unknown to it (%s). Either the intermediate certificate that links "
+                                    "%s to the server's CA is missing from what the client sends, or the server "
+                                    "does not trust that CA at all."),
+                                  path, how, mutual_certificate_get_issuer (top)),
+                 _("Add the intermediate certificate to the identity (import it with the certificate), or "
+                   "use an identity from a CA the server trusts."));
+      evidence (f, _("Chain sent: %s"), path);
+      add_request_evidence (d, f);
+      return;
+    }
+
   if (e->alert_received == GNUTLS_A_CERTIFICATE_REVOKED || e->post_alert == GNUTLS_A_CERTIFICATE_REVOKED)
     {
       f = add (d, "client-certificate-revoked", MUTUAL_FINDING_ERROR, TRUE,
@@ -820,6 +856,17 @@ diagnose_application (Diagnosis *d)
                                   "access rules see."), e->mqtt_return_code, meaning),
                _("Check the broker's ACL and password file for this certificate's common name."));
       add_request_evidence (d, f);
+      return;
+    }
+
+  /* PostgreSQL turns a client without a certificate away only after the handshake,
+   * with FATAL 28000 "connection requires a valid client certificate". */
+  if (e->sql_state != NULL && g_str_equal (e->sql_state, "28000") && e->certificate_requested &&
+      !e->certificate_sent && e->sql_message != NULL && strstr (e->sql_message, "certificate") != NULL)
+    {
+      g_autofree char *how = g_strdup_printf (_("“%s” after a successful handshake"), e->sql_message);
+
+      diagnose_client_refusal (d, how);
       return;
     }
 

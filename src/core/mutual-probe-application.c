@@ -102,14 +102,22 @@ application_reply (MutualProbe *self)
     {
     case MUTUAL_PROTOCOL_HTTPS:
       {
-        g_autofree char *text = g_strndup ((const char *) data, length);
-        char *headers_end = strstr (text, "\r\n\r\n");
-        char *line_end = strstr (text, "\r\n");
+        g_autofree char *text = NULL;
+        char *headers_end;
+        char *line_end;
         int status = 0;
+
+        /* An empty GByteArray has no data at all, and g_strndup (NULL, 0) is NULL. */
+        if (length == 0)
+          return REPLY_MORE;
+        text = g_strndup ((const char *) data, length);
+        headers_end = strstr (text, "\r\n\r\n");
+        line_end = strstr (text, "\r\n");
 
         if (line_end == NULL || headers_end == NULL)
           return self->evidence.peer_closed && length > 0 ? REPLY_REFUSED : REPLY_MORE;
         *line_end = '\0';
+        g_free (self->evidence.http_status_line);
         self->evidence.http_status_line = g_strdup (text);
         if (sscanf (text, "HTTP/%*s %d", &status) == 1)
           self->evidence.http_status = status;
@@ -117,10 +125,23 @@ application_reply (MutualProbe *self)
           char *body = headers_end + 4;
           char *body_end = strpbrk (body, "\r\n");
 
-          /* The first line of the body with text in it: nginx says why in a <title>. */
+          char *title = strstr (body, "<title>");
+          char *title_end = title ? strstr (title, "</title>") : NULL;
+
+          /* nginx says why in the page's <title> ("400 No required SSL certificate was
+           * sent"); otherwise the first line of the body with text in it. */
           if (body_end == NULL && !self->evidence.peer_closed && strlen (body) < 4096)
             return REPLY_MORE;
-          while (*body != '\0')
+          if (title != NULL && title_end != NULL)
+            {
+              g_autofree char *line = g_strndup (title + strlen ("<title>"),
+                                                 title_end - title - strlen ("<title>"));
+
+              g_strstrip (line);
+              if (line[0] != '\0')
+                self->evidence.http_body_line = g_steal_pointer (&line);
+            }
+          while (self->evidence.http_body_line == NULL && *body != '\0')
             {
               char *end = strpbrk (body, "\r\n");
               g_autofree char *line = end ? g_strndup (body, end - body) : g_strdup (body);

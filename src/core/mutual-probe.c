@@ -774,6 +774,19 @@ resolved_cb (GObject      *source,
   begin_connect (self);
 }
 
+/* RFC 6761 reserves "invalid" and the names under it, which must never resolve:
+ * resolvers should answer at once without asking anyone, and glibc's does not. */
+static gboolean
+is_invalid_name (const char *host)
+{
+  g_autofree char *name = g_ascii_strdown (host, -1);
+  gsize length = strlen (name);
+
+  if (length > 0 && name[length - 1] == '.')
+    name[length - 1] = '\0';
+  return g_str_equal (name, "invalid") || g_str_has_suffix (name, ".invalid");
+}
+
 static void
 begin_resolve (MutualProbe *self)
 {
@@ -790,6 +803,17 @@ begin_resolve (MutualProbe *self)
       _mutual_probe_step_add (self->step, "address", _("Address"), self->host);
       end_step (self, MUTUAL_STEP_SKIPPED, _("An address was given: nothing to resolve"));
       begin_connect (self);
+      return;
+    }
+
+  if (is_invalid_name (self->host))
+    {
+      const char *message = _("Names under “.invalid” never resolve (RFC 6761); no DNS server was asked");
+
+      self->evidence.resolve_failed = TRUE;
+      self->evidence.resolve_error = g_strdup (message);
+      _mutual_probe_step_add (self->step, "error", _("Error"), message);
+      fail_step (self, _("The name does not resolve"), MUTUAL_PROBE_UNREACHABLE);
       return;
     }
 
@@ -1291,7 +1315,11 @@ record_session (MutualProbe *self)
   if (gnutls_alpn_get_selected_protocol (self->session, &alpn) >= 0)
     self->evidence.alpn = g_strndup ((const char *) alpn.data, alpn.size);
   self->evidence.resumed = gnutls_session_is_resumed (self->session);
-  self->evidence.ocsp_stapled = gnutls_ocsp_status_request_is_checked (self->session, 0);
+  /* Whether the server stapled a response. Without flags GnuTLS answers whether it
+   * verified one, which only happens inside gnutls_certificate_verify_peers(): the
+   * probe verifies the chain itself, so that would always say "none". */
+  self->evidence.ocsp_stapled = gnutls_ocsp_status_request_is_checked (self->session,
+                                                                       GNUTLS_OCSP_SR_IS_AVAIL);
 
   certificates = gnutls_certificate_get_peers (self->session, &count);
   for (unsigned int i = 0; i < count; i++)
@@ -1310,7 +1338,7 @@ record_session (MutualProbe *self)
   _mutual_probe_step_add (self->step, "alpn", _("ALPN"), self->evidence.alpn ? self->evidence.alpn : _("none"));
   _mutual_probe_step_add (self->step, "resumed", _("Session resumed"), self->evidence.resumed ? _("yes") : _("no"));
   _mutual_probe_step_add (self->step, "ocsp", _("OCSP staple"),
-                          self->evidence.ocsp_stapled ? _("present and valid") : _("none"));
+                          self->evidence.ocsp_stapled ? _("present") : _("none"));
   for (guint i = 0; i < self->evidence.server_chain->len; i++)
     {
       MutualCertificate *certificate = g_ptr_array_index (self->evidence.server_chain, i);
