@@ -62,6 +62,9 @@
 #define DEFAULT_TRICKLE "220 slow hello from the trickle peer\r\n"
 #define DEFAULT_TRICKLE_INTERVAL_MS 1000
 #define DEFAULT_GARBAGE_SIZE 4096
+#define DEFAULT_HUGE_CHAIN_COUNT 5000
+#define TLS_RECORD_MAX 16384
+#define TLS_LENGTH24_MAX 0xffffff
 
 #ifndef MUTUAL_PEER_LOOPBACK_PRELOAD
 #define MUTUAL_PEER_LOOPBACK_PRELOAD NULL
@@ -126,6 +129,7 @@ static const struct
   [MUTUAL_PEER_SILENT] = { "silent", NULL, NULL },
   [MUTUAL_PEER_GARBAGE] = { "garbage", NULL, NULL },
   [MUTUAL_PEER_TRICKLE] = { "trickle", NULL, NULL },
+  [MUTUAL_PEER_HUGE_CHAIN] = { "huge-chain", NULL, NULL },
 };
 
 static gboolean
@@ -456,6 +460,30 @@ wait_for_exit (GPid  pid,
     }
 }
 
+/* Reads the state and the process group of process @pid from /proc. */
+static gboolean
+read_process_stat (const char *pid,
+                   char       *state_out,
+                   int        *group_out)
+{
+  g_autofree char *path = g_build_filename ("/proc", pid, "stat", NULL);
+  g_autofree char *text = NULL;
+  const char *after_name;
+
+  if (!g_file_get_contents (path, &text, NULL, NULL))
+    return FALSE;
+  /* "PID (COMMAND) STATE PPID PGRP ...": the command may contain anything. */
+  after_name = strrchr (text, ')');
+  return after_name != NULL && sscanf (after_name + 1, " %c %*d %d", state_out, group_out) == 2;
+}
+
+static gboolean
+is_live_state (char state)
+{
+  /* A zombie waiting for its parent to reap it is dead. */
+  return state != 'Z' && state != 'X';
+}
+
 /* Whether a process other than a zombie is still in group @group. */
 static gboolean
 group_has_live_members (pid_t group)
@@ -468,25 +496,37 @@ group_has_live_members (pid_t group)
 
   while ((name = g_dir_read_name (proc)) != NULL)
     {
-      g_autofree char *path = NULL;
-      g_autofree char *text = NULL;
-      const char *after_name;
       char state = 0;
       int pgrp = 0;
 
-      if (!g_ascii_isdigit (name[0]))
-        continue;
-      path = g_build_filename ("/proc", name, "stat", NULL);
-      if (!g_file_get_contents (path, &text, NULL, NULL))
-        continue;
-      /* "PID (COMMAND) STATE PPID PGRP ...": the command may contain anything. */
-      after_name = strrchr (text, ')');
-      if (after_name == NULL || sscanf (after_name + 1, " %c %*d %d", &state, &pgrp) != 2)
-        continue;
-      if (pgrp == group && state != 'Z' && state != 'X')
+      if (g_ascii_isdigit (name[0]) && read_process_stat (name, &state, &pgrp) &&
+          pgrp == group && is_live_state (state))
         return TRUE;
     }
   return FALSE;
+}
+
+/**
+ * mutual_peer_process_alive:
+ * @pid: a process id
+ * @with_group: whether the members of the process group @pid leads count too
+ *
+ * For tests that check that a server is gone, whoever stopped it.
+ *
+ * Returns: whether process @pid (or, with @with_group, any member of its group) is
+ *   alive; a zombie is not
+ */
+gboolean
+mutual_peer_process_alive (GPid     pid,
+                           gboolean with_group)
+{
+  g_autofree char *name = g_strdup_printf ("%d", (int) pid);
+  char state = 0;
+  int pgrp = 0;
+
+  if (read_process_stat (name, &state, &pgrp) && is_live_state (state))
+    return TRUE;
+  return with_group && group_has_live_members (pid);
 }
 
 static const char *
@@ -1027,6 +1067,14 @@ copy_credentials (MutualPeer              *self,
       if (!copy_file (config->ocsp_response_file, ocsp, 0644, error))
         return FALSE;
     }
+
+  if (config->crl_file != NULL)
+    {
+      g_autofree char *crl = work_path (self, "client-crl.pem");
+
+      if (!copy_file (config->crl_file, crl, 0644, error))
+        return FALSE;
+    }
   return TRUE;
 }
 
@@ -1082,6 +1130,12 @@ configure_gnutls_serv (MutualPeer              *self,
 
       argv_add (launch->argv, "--x509cafile", cas, NULL);
     }
+  if (config->crl_file != NULL)
+    {
+      g_autofree char *crl = work_path (self, "client-crl.pem");
+
+      argv_add (launch->argv, "--x509crlfile", crl, NULL);
+    }
   switch (config->client_auth)
     {
     case MUTUAL_PEER_CLIENT_AUTH_REQUIRE:
@@ -1109,8 +1163,6 @@ configure_gnutls_serv (MutualPeer              *self,
     launch->envp = g_environ_setenv (launch->envp, "LD_PRELOAD", value, TRUE);
   }
   launch->log_name = "gnutls-serv.log";
-  launch->stop_signal = SIGTERM;
-  launch->death_signal = SIGTERM;
   return TRUE;
 }
 
@@ -1148,6 +1200,13 @@ configure_openssl_s_server (MutualPeer              *self,
 
       argv_add (launch->argv, "-CAfile", cas, NULL);
     }
+  if (config->crl_file != NULL)
+    {
+      g_autofree char *crl = work_path (self, "client-crl.pem");
+
+      /* -crl_check checks the leaf against its issuer's CRL, which must be there. */
+      argv_add (launch->argv, "-CRL", crl, "-crl_check", NULL);
+    }
   switch (config->client_auth)
     {
     case MUTUAL_PEER_CLIENT_AUTH_REQUIRE:
@@ -1182,8 +1241,6 @@ configure_openssl_s_server (MutualPeer              *self,
 
   launch->log_name = "s_server.log";
   launch->port_from_log = TRUE;
-  launch->stop_signal = SIGTERM;
-  launch->death_signal = SIGTERM;
   return TRUE;
 }
 
@@ -1261,6 +1318,8 @@ configure_nginx (MutualPeer              *self,
                           protocols, verify);
   if (has_client_cas (config))
     g_string_append_printf (conf, "    ssl_client_certificate %s/client-ca.pem;\n", dir);
+  if (config->crl_file != NULL)
+    g_string_append_printf (conf, "    ssl_crl %s/client-crl.pem;\n", dir);
   if (config->ocsp_response_file != NULL)
     g_string_append_printf (conf,
                             "    ssl_stapling on;\n"
@@ -1285,8 +1344,6 @@ configure_nginx (MutualPeer              *self,
   add_log_file (self, "error.log");
   add_log_file (self, "access.log");
   launch->log_name = "nginx.log";
-  launch->stop_signal = SIGTERM;
-  launch->death_signal = SIGTERM;
   return TRUE;
 }
 
@@ -1324,6 +1381,8 @@ configure_mosquitto (MutualPeer              *self,
                           require ? "false" : "true", self->port, dir, dir);
   if (has_client_cas (config))
     g_string_append_printf (conf, "cafile %s/client-ca.pem\n", dir);
+  if (config->crl_file != NULL)
+    g_string_append_printf (conf, "crlfile %s/client-crl.pem\n", dir);
   if (require)
     g_string_append (conf,
                      "require_certificate true\n"
@@ -1356,8 +1415,6 @@ configure_mosquitto (MutualPeer              *self,
 
   argv_add (launch->argv, program, "-c", conf_path, NULL);
   launch->log_name = "mosquitto.log";
-  launch->stop_signal = SIGTERM;
-  launch->death_signal = SIGTERM;
   return TRUE;
 }
 
@@ -1478,6 +1535,7 @@ prepare_postgresql (MutualPeer              *self,
     { "server-cert.pem", "server.crt" },
     { "server.key", "server.key" },
     { "client-ca.pem", "client-ca.pem" },
+    { "client-crl.pem", "client-crl.pem" },
   };
 
   initdb = find_postgresql_program ("initdb", error);
@@ -1565,6 +1623,8 @@ prepare_postgresql (MutualPeer              *self,
                    "ssl_key_file = 'server.key'\n");
   if (has_client_cas (config))
     g_string_append (conf, "ssl_ca_file = 'client-ca.pem'\n");
+  if (config->crl_file != NULL)
+    g_string_append (conf, "ssl_crl_file = 'client-crl.pem'\n");
   switch (config->tls_versions)
     {
     case MUTUAL_PEER_TLS_1_2_ONLY:
@@ -1762,6 +1822,9 @@ start_program (MutualPeer              *self,
 
       launch.argv = g_ptr_array_new_with_free_func (g_free);
       launch.envp = server_environment ();
+      /* What every server but PostgreSQL stops with, and gets when the test dies. */
+      launch.stop_signal = SIGTERM;
+      launch.death_signal = SIGTERM;
       self->port = 0;
       if (self->kind != MUTUAL_PEER_OPENSSL_S_SERVER && !pick_free_port (&self->port, error))
         return FALSE;
@@ -1787,6 +1850,7 @@ start_program (MutualPeer              *self,
         case MUTUAL_PEER_SILENT:
         case MUTUAL_PEER_GARBAGE:
         case MUTUAL_PEER_TRICKLE:
+        case MUTUAL_PEER_HUGE_CHAIN:
         default:
           g_assert_not_reached ();
         }
@@ -2043,6 +2107,9 @@ incoming_cb (GSocketService    *service,
   switch (hostile->kind)
     {
     case MUTUAL_PEER_PLAINTEXT:
+    case MUTUAL_PEER_HUGE_CHAIN:
+      /* The whole payload at once; the huge chain's stays in the kernel's buffers and
+       * here until the client reads it or leaves. */
       g_output_stream_write_all_async (output, hostile->payload, hostile->payload_length,
                                        G_PRIORITY_DEFAULT, client->cancellable, write_all_cb,
                                        hostile_client_ref (client));
@@ -2155,6 +2222,87 @@ hostile_free (Hostile *hostile)
   g_free (hostile);
 }
 
+static void
+put24 (GByteArray *out,
+       gsize       value)
+{
+  guint8 bytes[3] = { (value >> 16) & 0xff, (value >> 8) & 0xff, value & 0xff };
+
+  g_byte_array_append (out, bytes, 3);
+}
+
+/* The huge-chain peer's bytes: handshake records holding a TLS 1.2 ServerHello
+ * (ECDHE-ECDSA-AES128-GCM-SHA256, which every TLS 1.2 client offers, and an empty
+ * renegotiation_info) and a Certificate message of @count copies of @cert_file's first
+ * certificate. Every length field is true to what follows; the client's own limits
+ * have to stop it. */
+static gboolean
+make_huge_chain (const char  *cert_file,
+                 guint        count,
+                 char       **payload_out,
+                 gsize       *length_out,
+                 GError     **error)
+{
+  static const guint8 server_hello[] = {
+    0x03, 0x03,
+    /* random (32 bytes) */
+    0x4d, 0x75, 0x74, 0x75, 0x61, 0x6c, 0x20, 0x68, 0x75, 0x67, 0x65, 0x20, 0x63, 0x68, 0x61, 0x69,
+    0x6e, 0x20, 0x70, 0x65, 0x65, 0x72, 0x20, 0x72, 0x61, 0x6e, 0x64, 0x6f, 0x6d, 0x2e, 0x2e, 0x2e,
+    0x00,                               /* no session id */
+    0xc0, 0x2b,                         /* TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 */
+    0x00,                               /* no compression */
+    0x00, 0x05, 0xff, 0x01, 0x00, 0x01, 0x00,
+  };
+  g_autofree char *pem = NULL;
+  gsize pem_length = 0;
+  gnutls_datum_t in;
+  gnutls_datum_t der = { NULL, 0 };
+  g_autoptr(GByteArray) messages = g_byte_array_new ();
+  g_autoptr(GByteArray) records = g_byte_array_new ();
+  gsize entry;
+  int ret;
+
+  if (!g_file_get_contents (cert_file, &pem, &pem_length, error))
+    return FALSE;
+  in.data = (unsigned char *) pem;
+  in.size = (unsigned int) pem_length;
+  ret = gnutls_pem_base64_decode2 ("CERTIFICATE", &in, &der);
+  if (ret < 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "cannot read %s: %s", cert_file,
+                   gnutls_strerror (ret));
+      return FALSE;
+    }
+  entry = 3 + der.size;
+  /* The list and the message each carry a 24-bit length. */
+  count = MIN (count, (TLS_LENGTH24_MAX - 3) / entry);
+
+  g_byte_array_append (messages, (const guint8 *) "\x02", 1);
+  put24 (messages, sizeof server_hello);
+  g_byte_array_append (messages, server_hello, sizeof server_hello);
+  g_byte_array_append (messages, (const guint8 *) "\x0b", 1);
+  put24 (messages, 3 + count * entry);
+  put24 (messages, count * entry);
+  for (guint i = 0; i < count; i++)
+    {
+      put24 (messages, der.size);
+      g_byte_array_append (messages, der.data, der.size);
+    }
+  gnutls_free (der.data);
+
+  for (gsize offset = 0; offset < messages->len; offset += TLS_RECORD_MAX)
+    {
+      gsize size = MIN (TLS_RECORD_MAX, messages->len - offset);
+      guint8 header[5] = { 0x16, 0x03, 0x03, (size >> 8) & 0xff, size & 0xff };
+
+      g_byte_array_append (records, header, sizeof header);
+      g_byte_array_append (records, messages->data + offset, size);
+    }
+  *length_out = records->len;
+  *payload_out = (char *) g_byte_array_free (g_steal_pointer (&records), FALSE);
+  return TRUE;
+}
+
 static gboolean
 start_hostile (MutualPeer              *self,
                const MutualPeerConfig  *config,
@@ -2180,8 +2328,25 @@ start_hostile (MutualPeer              *self,
     payload = config->greeting;
   if (payload == NULL)
     payload = self->kind == MUTUAL_PEER_TRICKLE ? DEFAULT_TRICKLE : DEFAULT_GREETING;
-  hostile->payload = g_strdup (payload);
-  hostile->payload_length = strlen (payload);
+  if (self->kind == MUTUAL_PEER_HUGE_CHAIN)
+    {
+      if (config == NULL || config->server_cert_file == NULL)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                       "the huge-chain peer needs server_cert_file");
+          return FALSE;
+        }
+      if (!make_huge_chain (config->server_cert_file,
+                            config->huge_chain_count ? config->huge_chain_count
+                                                     : DEFAULT_HUGE_CHAIN_COUNT,
+                            &hostile->payload, &hostile->payload_length, error))
+        return FALSE;
+    }
+  else
+    {
+      hostile->payload = g_strdup (payload);
+      hostile->payload_length = strlen (payload);
+    }
   hostile->interval_ms = config && config->trickle_interval_ms ? config->trickle_interval_ms
                                                                : DEFAULT_TRICKLE_INTERVAL_MS;
   hostile->garbage_size = config && config->garbage_size ? config->garbage_size
@@ -2353,13 +2518,32 @@ mutual_peer_free (MutualPeer *self)
   g_free (self);
 }
 
-MutualPeerKind
-mutual_peer_get_kind (MutualPeer *self)
-{
-  g_return_val_if_fail (self != NULL, MUTUAL_PEER_GNUTLS_SERV);
+/* The plain accessors, one line each:
+ *
+ * - mutual_peer_get_kind()
+ * - mutual_peer_get_port()
+ * - mutual_peer_get_work_dir(): the folder with the peer's configuration, state and
+ *   logs
+ * - mutual_peer_get_pid(): the server's process id, which also leads its process
+ *   group; 0 once it is stopped and for the peers implemented in this library
+ * - mutual_peer_get_startup_time_us(): how long mutual_peer_start() took, from
+ *   creating the folder to the first accepted connection (for PostgreSQL, initdb
+ *   included)
+ * - mutual_peer_get_command_line(): the server's command line, shell-quoted */
+#define PEER_ACCESSOR(type, member, fallback)                                            \
+  type                                                                                  \
+  mutual_peer_get_##member (MutualPeer *self)                                           \
+  {                                                                                     \
+    g_return_val_if_fail (self != NULL, fallback);                                      \
+    return self->member;                                                                \
+  }
 
-  return self->kind;
-}
+PEER_ACCESSOR (MutualPeerKind, kind, MUTUAL_PEER_GNUTLS_SERV)
+PEER_ACCESSOR (guint16, port, 0)
+PEER_ACCESSOR (const char *, work_dir, NULL)
+PEER_ACCESSOR (GPid, pid, 0)
+PEER_ACCESSOR (gint64, startup_time_us, 0)
+PEER_ACCESSOR (const char *, command_line, NULL)
 
 /**
  * mutual_peer_get_host:
@@ -2373,72 +2557,6 @@ mutual_peer_get_host (MutualPeer *self)
   g_return_val_if_fail (self != NULL, NULL);
 
   return PEER_HOST;
-}
-
-guint16
-mutual_peer_get_port (MutualPeer *self)
-{
-  g_return_val_if_fail (self != NULL, 0);
-
-  return self->port;
-}
-
-/**
- * mutual_peer_get_work_dir:
- * @self: a peer
- *
- * Returns: the folder with the peer's configuration, state and logs
- */
-const char *
-mutual_peer_get_work_dir (MutualPeer *self)
-{
-  g_return_val_if_fail (self != NULL, NULL);
-
-  return self->work_dir;
-}
-
-/**
- * mutual_peer_get_pid:
- * @self: a peer
- *
- * Returns: the server's process id, which also leads its process group; 0 once it
- *   is stopped and for the peers implemented in this library
- */
-GPid
-mutual_peer_get_pid (MutualPeer *self)
-{
-  g_return_val_if_fail (self != NULL, 0);
-
-  return self->pid;
-}
-
-/**
- * mutual_peer_get_startup_time_us:
- * @self: a peer
- *
- * Returns: how long mutual_peer_start() took, in microseconds, from creating the
- *   folder to the first accepted connection (for PostgreSQL, initdb included)
- */
-gint64
-mutual_peer_get_startup_time_us (MutualPeer *self)
-{
-  g_return_val_if_fail (self != NULL, 0);
-
-  return self->startup_time_us;
-}
-
-/**
- * mutual_peer_get_command_line:
- * @self: a peer
- *
- * Returns: the server's command line, shell-quoted
- */
-const char *
-mutual_peer_get_command_line (MutualPeer *self)
-{
-  g_return_val_if_fail (self != NULL, NULL);
-
-  return self->command_line;
 }
 
 /**

@@ -23,6 +23,9 @@ typedef enum
   MUTUAL_PEER_SILENT,
   MUTUAL_PEER_GARBAGE,
   MUTUAL_PEER_TRICKLE,
+  /* A TLS 1.2 ServerHello, then a Certificate message of huge_chain_count copies of
+   * the server certificate (see MutualPeerConfig), then silence. */
+  MUTUAL_PEER_HUGE_CHAIN,
 } MutualPeerKind;
 
 typedef enum
@@ -61,6 +64,11 @@ typedef struct
    * server.pem requires stapling (TLS feature status_request), which GnuTLS clients
    * enforce. Other kinds refuse it. */
   const char *ocsp_response_file;
+  /* PEM CRLs the server checks client certificates against (gnutls-serv --x509crlfile,
+   * openssl s_server -CRL with -crl_check, nginx ssl_crl, mosquitto crlfile, PostgreSQL
+   * ssl_crl_file). nginx and PostgreSQL check every CA of the chain and need a CRL of
+   * each. NULL for none. */
+  const char *crl_file;
 
   /* PostgreSQL: the roles to create. A client certificate whose CN is a role's name
    * logs in as that role with `cert` authentication. */
@@ -73,6 +81,10 @@ typedef struct
   guint trickle_interval_ms;
   /* Garbage peer: how many random bytes each connection gets (default 4096). */
   gsize garbage_size;
+  /* Huge-chain peer: the certificate it repeats (server_cert_file, PEM; required) and
+   * how many times (default 5000, about 5 MB with the fixture server.pem). The
+   * Certificate message declares exactly what it sends. */
+  guint huge_chain_count;
 
   /* How long the start may take before it fails (default 20 s, PostgreSQL 60 s). */
   guint startup_timeout_ms;
@@ -111,6 +123,8 @@ gboolean        mutual_peer_make_ocsp_response      (const char             *cer
                                                      GError                **error);
 gboolean        mutual_peer_port_accepts            (guint16                 port,
                                                      guint                   timeout_ms);
+gboolean        mutual_peer_process_alive           (GPid                    pid,
+                                                     gboolean                with_group);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MutualPeer, mutual_peer_free)
 

@@ -106,12 +106,26 @@ version_label (MutualPeerTlsVersions versions)
     }
 }
 
-/* String literals are const under -Wwrite-strings; the argument vectors only borrow. */
+/* Argument vectors own copies of their arguments (g_ptr_array_new_with_free_func
+ * (g_free)). */
 static void
 add_arg (GPtrArray  *argv,
          const char *arg)
 {
-  g_ptr_array_add (argv, (gpointer) arg);
+  g_ptr_array_add (argv, g_strdup (arg));
+}
+
+static void G_GNUC_NULL_TERMINATED
+add_args (GPtrArray  *argv,
+          const char *first,
+          ...)
+{
+  va_list args;
+
+  va_start (args, first);
+  for (const char *arg = first; arg != NULL; arg = va_arg (args, const char *))
+    add_arg (argv, arg);
+  va_end (args);
 }
 
 /* Runs a reference client under timeout(1), so that no client can hang the test. */
@@ -164,7 +178,7 @@ run_client (const char *input,
             const char *first,
             ...)
 {
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
   va_list args;
 
   va_start (args, first);
@@ -285,84 +299,88 @@ psql_signal (ClientRun *run)
 }
 
 /* How each server rejects (or serves) each client, as the reference client reports it:
- * README.md's table. Keys are "SERVER AUTH VERSION CLIENT TOOL". mosquitto_pub's
- * report races with its own CONNECT (../../shared/TESTING.md): it names the alert
- * only when it read it before its write failed. */
-static const struct
+ * the table between the "signals" markers of README.md, read at start-up. Keys are
+ * "SERVER AUTH VERSION CLIENT TOOL", "*" matching any one word. mosquitto_pub's report
+ * races with its own CONNECT (../../shared/TESTING.md): it names the alert only when
+ * it read it before its write failed. */
+static GPtrArray *signal_keys;
+static GPtrArray *signal_patterns;
+
+/* The cells of a Markdown table row: "|" separates them, "\|" is a "|" inside one, and
+ * a cell in backticks loses them. */
+static GPtrArray *
+table_cells (const char *row)
 {
-  const char *key;
-  const char *pattern;
-} expected_signals[] = {
-  { "gnutls-serv require TLSv1.2 none gnutls-cli", "^alert \\[50\\]: Decode error$" },
-  { "gnutls-serv require TLSv1.2 foreign gnutls-cli", "^alert \\[49\\]: Access was denied$" },
-  { "gnutls-serv require TLSv1.2 none s_client", "^alert 50 \\(tlsv1 alert decode error\\)$" },
-  { "gnutls-serv require TLSv1.2 foreign s_client", "^alert 49 \\(tlsv1 alert access denied\\)$" },
-  { "gnutls-serv require TLSv1.2 good s_client -tls1_3", "^alert 40 \\(sslv3 alert handshake failure\\)$" },
-  { "gnutls-serv require TLSv1.3 none gnutls-cli", "^alert \\[116\\]: Certificate is required$" },
-  { "gnutls-serv require TLSv1.3 foreign gnutls-cli", "^alert \\[49\\]: Access was denied$" },
-  { "gnutls-serv require TLSv1.3 none s_client", "^alert 116 \\(tlsv13 alert certificate required\\)$" },
-  { "gnutls-serv require TLSv1.3 foreign s_client", "^alert 49 \\(tlsv1 alert access denied\\)$" },
-  { "gnutls-serv require TLSv1.3 good s_client -tls1_2", "^alert 40 \\(sslv3 alert handshake failure\\)$" },
-  { "gnutls-serv request TLSv1.2+1.3 none gnutls-cli", "^exit 0, no alert$" },
-  { "gnutls-serv request TLSv1.2+1.3 foreign gnutls-cli", "^alert \\[49\\]: Access was denied$" },
-  { "gnutls-serv request TLSv1.2+1.3 none s_client", "^handshake completed, no alert$" },
-  { "gnutls-serv request TLSv1.2+1.3 foreign s_client", "^alert 49 \\(tlsv1 alert access denied\\)$" },
+  GPtrArray *cells = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GString) cell = g_string_new (NULL);
 
-  { "openssl-s-server require TLSv1.2 none gnutls-cli", "^alert \\[40\\]: Handshake failed$" },
-  { "openssl-s-server require TLSv1.2 foreign gnutls-cli", "^alert \\[48\\]: CA is unknown$" },
-  { "openssl-s-server require TLSv1.2 none s_client", "^alert 40 \\(sslv3 alert handshake failure\\)$" },
-  { "openssl-s-server require TLSv1.2 foreign s_client", "^alert 48 \\(tlsv1 alert unknown ca\\)$" },
-  { "openssl-s-server require TLSv1.2 good s_client -tls1_3", "^alert 70 \\(tlsv1 alert protocol version\\)$" },
-  { "openssl-s-server require TLSv1.3 none gnutls-cli", "^alert \\[116\\]: Certificate is required$" },
-  { "openssl-s-server require TLSv1.3 foreign gnutls-cli", "^alert \\[48\\]: CA is unknown$" },
-  { "openssl-s-server require TLSv1.3 none s_client", "^alert 116 \\(tlsv13 alert certificate required\\)$" },
-  { "openssl-s-server require TLSv1.3 foreign s_client", "^alert 48 \\(tlsv1 alert unknown ca\\)$" },
-  { "openssl-s-server require TLSv1.3 good s_client -tls1_2", "^alert 70 \\(tlsv1 alert protocol version\\)$" },
-  { "openssl-s-server request TLSv1.2+1.3 none gnutls-cli", "^exit 0, no alert$" },
-  { "openssl-s-server request TLSv1.2+1.3 foreign gnutls-cli", "^alert \\[48\\]: CA is unknown$" },
-  { "openssl-s-server request TLSv1.2+1.3 none s_client", "^handshake completed, no alert$" },
-  { "openssl-s-server request TLSv1.2+1.3 foreign s_client", "^alert 48 \\(tlsv1 alert unknown ca\\)$" },
+  /* The row starts with a "|": cells begin after it. */
+  for (const char *p = row + 1; *p != '\0'; p++)
+    {
+      if (p[0] == '\\' && p[1] == '|')
+        {
+          g_string_append_c (cell, '|');
+          p++;
+          continue;
+        }
+      if (*p != '|')
+        {
+          g_string_append_c (cell, *p);
+          continue;
+        }
+      {
+        g_autofree char *text = g_strstrip (g_strdup (cell->str));
+        gsize length = strlen (text);
 
-  { "nginx require * none curl", "^HTTP 400 No required SSL certificate was sent$" },
-  { "nginx request * none curl", "^HTTP 200 verify=NONE$" },
-  { "nginx * * foreign curl", "^HTTP 400 The SSL certificate error$" },
-  { "nginx * * none s_client", "^handshake completed, no alert$" },
-  { "nginx * * foreign s_client", "^handshake completed, no alert$" },
-  { "nginx * TLSv1.2 good s_client -tls1_3", "^alert 70 \\(tlsv1 alert protocol version\\)$" },
-  { "nginx * TLSv1.3 good s_client -tls1_2", "^alert 70 \\(tlsv1 alert protocol version\\)$" },
+        if (length >= 2 && text[0] == '`' && text[length - 1] == '`')
+          g_ptr_array_add (cells, g_strndup (text + 1, length - 2));
+        else
+          g_ptr_array_add (cells, g_steal_pointer (&text));
+        g_string_truncate (cell, 0);
+      }
+    }
+  return cells;
+}
 
-  { "mosquitto require TLSv1.2 none mosquitto_pub",
-    "^A TLS error occurred\\. / TLS: sslv3 alert handshake failure$" },
-  { "mosquitto require TLSv1.2 foreign mosquitto_pub",
-    "^A TLS error occurred\\. / TLS: tlsv1 alert unknown ca$" },
-  { "mosquitto require TLSv1.2 none s_client", "^alert 40 \\(sslv3 alert handshake failure\\)$" },
-  { "mosquitto require TLSv1.2 foreign s_client", "^alert 48 \\(tlsv1 alert unknown ca\\)$" },
-  { "mosquitto require TLSv1.2 good s_client -tls1_3", "^alert 70 \\(tlsv1 alert protocol version\\)$" },
-  { "mosquitto require TLSv1.3 none mosquitto_pub",
-    "^(The connection was lost\\.|Protocol error|A TLS error occurred\\.)"
-    "( / TLS: tlsv13 alert certificate required)?$" },
-  { "mosquitto require TLSv1.3 foreign mosquitto_pub",
-    "^(The connection was lost\\.|Protocol error|A TLS error occurred\\.)"
-    "( / TLS: tlsv1 alert unknown ca)?$" },
-  { "mosquitto require TLSv1.3 none s_client", "^alert 116 \\(tlsv13 alert certificate required\\)$" },
-  { "mosquitto require TLSv1.3 foreign s_client", "^alert 48 \\(tlsv1 alert unknown ca\\)$" },
-  { "mosquitto require TLSv1.3 good s_client -tls1_2", "^alert 70 \\(tlsv1 alert protocol version\\)$" },
+static void
+load_signal_table (void)
+{
+  const char *path = g_getenv ("MUTUAL_PEERS_README");
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean inside = FALSE;
 
-  { "postgresql require * none psql", "^FATAL:  connection requires a valid client certificate$" },
-  { "postgresql request * none psql", "^exit 0$" },
-  { "postgresql * * foreign psql", "^SSL error: tlsv1 alert unknown ca$" },
-  { "postgresql * * none s_client", "^handshake completed, no alert$" },
-  { "postgresql * * foreign s_client", "^alert 48 \\(tlsv1 alert unknown ca\\)$" },
-  { "postgresql * TLSv1.2 good s_client -tls1_3", "^alert 70 \\(tlsv1 alert protocol version\\)$" },
-  { "postgresql * TLSv1.3 good s_client -tls1_2", "^alert 70 \\(tlsv1 alert protocol version\\)$" },
+  g_assert_nonnull (path);
+  g_file_get_contents (path, &text, NULL, &error);
+  g_assert_no_error (error);
+  signal_keys = g_ptr_array_new_with_free_func (g_free);
+  signal_patterns = g_ptr_array_new_with_free_func (g_free);
 
-  { "plaintext - - - gnutls-cli", "^error: An unexpected TLS packet was received\\.$" },
-  { "silent - - - gnutls-cli", "^no answer until killed by the timeout$" },
-  /* Random bytes that happen to start like a TLS record can leave the client waiting. */
-  { "garbage - - - gnutls-cli", "^(error: .+|no answer until killed by the timeout)$" },
-};
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_autoptr(GPtrArray) cells = NULL;
 
-/* What each server logs when it turns a client away (README.md). */
+      if (g_str_has_prefix (lines[i], "<!-- signals:"))
+        inside = g_str_has_prefix (lines[i], "<!-- signals:begin");
+      if (!inside || !g_str_has_prefix (lines[i], "| ") || g_str_has_prefix (lines[i], "| Server |"))
+        continue;
+      cells = table_cells (lines[i]);
+      g_assert_cmpuint (cells->len, ==, 6);
+      g_ptr_array_add (signal_keys, g_strdup_printf ("%s %s %s %s %s",
+                                                     (char *) cells->pdata[0],
+                                                     (char *) cells->pdata[1],
+                                                     (char *) cells->pdata[2],
+                                                     (char *) cells->pdata[3],
+                                                     (char *) cells->pdata[4]));
+      g_ptr_array_add (signal_patterns, g_strdup (cells->pdata[5]));
+    }
+  /* Every server, client and tool has its rows: an empty table would check nothing. */
+  g_assert_cmpuint (signal_keys->len, >=, 50);
+}
+
+/* What each server logs when it turns a client away (README.md repeats it). */
 static const char *
 server_log_line (const ServerCase *server,
                  ClientKind        client)
@@ -389,6 +407,7 @@ server_log_line (const ServerCase *server,
     case MUTUAL_PEER_SILENT:
     case MUTUAL_PEER_GARBAGE:
     case MUTUAL_PEER_TRICKLE:
+    case MUTUAL_PEER_HUGE_CHAIN:
     default:
       g_assert_not_reached ();
     }
@@ -432,9 +451,9 @@ key_matches (const char *pattern_key,
 static const char *
 expected_pattern (const char *key)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (expected_signals); i++)
-    if (key_matches (expected_signals[i].key, key))
-      return expected_signals[i].pattern;
+  for (guint i = 0; i < signal_keys->len; i++)
+    if (key_matches (g_ptr_array_index (signal_keys, i), key))
+      return g_ptr_array_index (signal_patterns, i);
   return NULL;
 }
 
@@ -550,6 +569,30 @@ client_files (ClientKind   client,
     }
 }
 
+/* The client's certificate and key options, when it has any. */
+static void
+add_identity (GPtrArray  *argv,
+              ClientKind  client,
+              const char *cert_option,
+              const char *key_option)
+{
+  g_autofree char *cert = NULL;
+  g_autofree char *key = NULL;
+
+  client_files (client, &cert, &key);
+  if (cert != NULL)
+    add_args (argv, cert_option, cert, key_option, key, NULL);
+}
+
+static ClientRun *
+run_argv (GPtrArray  *argv,
+          guint       timeout_s,
+          const char *input)
+{
+  g_ptr_array_add (argv, NULL);
+  return run_client_with_timeout (timeout_s, input, (const char * const *) argv->pdata);
+}
+
 static ClientRun *
 gnutls_cli (MutualPeer            *peer,
             MutualPeerTlsVersions  versions,
@@ -558,29 +601,13 @@ gnutls_cli (MutualPeer            *peer,
 {
   g_autofree char *port = g_strdup_printf ("%u", mutual_peer_get_port (peer));
   g_autofree char *ca = fixture ("root-ca.pem");
-  g_autofree char *cert = NULL;
-  g_autofree char *key = NULL;
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
 
-  client_files (client, &cert, &key);
-  add_arg (argv, "gnutls-cli");
-  add_arg (argv, "--port");
-  add_arg (argv, port);
-  add_arg (argv, "--priority");
-  add_arg (argv, gnutls_priority (versions));
-  add_arg (argv, "--x509cafile");
-  add_arg (argv, ca);
-  if (cert != NULL)
-    {
-      add_arg (argv, "--x509certfile");
-      add_arg (argv, cert);
-      add_arg (argv, "--x509keyfile");
-      add_arg (argv, key);
-    }
+  add_args (argv, "gnutls-cli", "--port", port, "--priority", gnutls_priority (versions),
+            "--x509cafile", ca, NULL);
+  add_identity (argv, client, "--x509certfile", "--x509keyfile");
   add_arg (argv, mutual_peer_get_host (peer));
-  g_ptr_array_add (argv, NULL);
-
-  return run_client_with_timeout (timeout_s, HTTP_REQUEST, (const char * const *) argv->pdata);
+  return run_argv (argv, timeout_s, HTTP_REQUEST);
 }
 
 /* openssl s_client sees the TLS layer of every server: the negotiated version, and the
@@ -593,40 +620,16 @@ s_client (MutualPeer *peer,
   g_autofree char *connect = g_strdup_printf ("%s:%u", mutual_peer_get_host (peer),
                                               mutual_peer_get_port (peer));
   g_autofree char *ca = fixture ("root-ca.pem");
-  g_autofree char *cert = NULL;
-  g_autofree char *key = NULL;
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
 
-  client_files (client, &cert, &key);
-  add_arg (argv, "openssl");
-  add_arg (argv, "s_client");
-  add_arg (argv, "-brief");
-  add_arg (argv, "-ign_eof");
-  add_arg (argv, "-verify_return_error");
-  add_arg (argv, "-verify_ip");
-  add_arg (argv, "127.0.0.1");
-  add_arg (argv, "-connect");
-  add_arg (argv, connect);
-  add_arg (argv, "-CAfile");
-  add_arg (argv, ca);
+  add_args (argv, "openssl", "s_client", "-brief", "-ign_eof", "-verify_return_error",
+            "-verify_ip", "127.0.0.1", "-connect", connect, "-CAfile", ca, NULL);
   if (version_flag != NULL)
     add_arg (argv, version_flag);
   if (mutual_peer_get_kind (peer) == MUTUAL_PEER_POSTGRESQL)
-    {
-      add_arg (argv, "-starttls");
-      add_arg (argv, "postgres");
-    }
-  if (cert != NULL)
-    {
-      add_arg (argv, "-cert");
-      add_arg (argv, cert);
-      add_arg (argv, "-key");
-      add_arg (argv, key);
-    }
-  g_ptr_array_add (argv, NULL);
-
-  return run_client_with_timeout (CLIENT_TIMEOUT_S, HTTP_REQUEST,
-                                  (const char * const *) argv->pdata);
+    add_args (argv, "-starttls", "postgres", NULL);
+  add_identity (argv, client, "-cert", "-key");
+  return run_argv (argv, CLIENT_TIMEOUT_S, HTTP_REQUEST);
 }
 
 static ClientRun *
@@ -637,47 +640,25 @@ curl (MutualPeer            *peer,
   g_autofree char *url = g_strdup_printf ("https://%s:%u/", mutual_peer_get_host (peer),
                                           mutual_peer_get_port (peer));
   g_autofree char *ca = fixture ("root-ca.pem");
-  g_autofree char *cert = NULL;
-  g_autofree char *key = NULL;
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
 
-  client_files (client, &cert, &key);
-  add_arg (argv, "curl");
-  add_arg (argv, "--silent");
-  add_arg (argv, "--show-error");
-  add_arg (argv, "--max-time");
-  add_arg (argv, "20");
-  add_arg (argv, "--cacert");
-  add_arg (argv, ca);
-  add_arg (argv, "--write-out");
-  add_arg (argv, "\nHTTP_STATUS=%{http_code}\n");
+  add_args (argv, "curl", "--silent", "--show-error", "--max-time", "20", "--cacert", ca,
+            "--write-out", "\nHTTP_STATUS=%{http_code}\n", NULL);
   switch (versions)
     {
     case MUTUAL_PEER_TLS_1_2_ONLY:
-      add_arg (argv, "--tlsv1.2");
-      add_arg (argv, "--tls-max");
-      add_arg (argv, "1.2");
+      add_args (argv, "--tlsv1.2", "--tls-max", "1.2", NULL);
       break;
     case MUTUAL_PEER_TLS_1_3_ONLY:
-      add_arg (argv, "--tlsv1.3");
-      add_arg (argv, "--tls-max");
-      add_arg (argv, "1.3");
+      add_args (argv, "--tlsv1.3", "--tls-max", "1.3", NULL);
       break;
     case MUTUAL_PEER_TLS_1_2_AND_1_3:
     default:
       break;
     }
-  if (cert != NULL)
-    {
-      add_arg (argv, "--cert");
-      add_arg (argv, cert);
-      add_arg (argv, "--key");
-      add_arg (argv, key);
-    }
+  add_identity (argv, client, "--cert", "--key");
   add_arg (argv, url);
-  g_ptr_array_add (argv, NULL);
-
-  return run_client_with_timeout (CLIENT_TIMEOUT_S, NULL, (const char * const *) argv->pdata);
+  return run_argv (argv, CLIENT_TIMEOUT_S, NULL);
 }
 
 static ClientRun *
@@ -686,36 +667,13 @@ mosquitto_pub (MutualPeer *peer,
 {
   g_autofree char *port = g_strdup_printf ("%u", mutual_peer_get_port (peer));
   g_autofree char *ca = fixture ("root-ca.pem");
-  g_autofree char *cert = NULL;
-  g_autofree char *key = NULL;
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
 
-  client_files (client, &cert, &key);
-  add_arg (argv, "mosquitto_pub");
-  add_arg (argv, "-d");
-  add_arg (argv, "-h");
-  add_arg (argv, mutual_peer_get_host (peer));
-  add_arg (argv, "-p");
-  add_arg (argv, port);
-  add_arg (argv, "--cafile");
-  add_arg (argv, ca);
   /* QoS 1: the broker must acknowledge the message. */
-  add_arg (argv, "-q");
-  add_arg (argv, "1");
-  add_arg (argv, "-t");
-  add_arg (argv, "mutual/test");
-  add_arg (argv, "-m");
-  add_arg (argv, "hello");
-  if (cert != NULL)
-    {
-      add_arg (argv, "--cert");
-      add_arg (argv, cert);
-      add_arg (argv, "--key");
-      add_arg (argv, key);
-    }
-  g_ptr_array_add (argv, NULL);
-
-  return run_client_with_timeout (CLIENT_TIMEOUT_S, NULL, (const char * const *) argv->pdata);
+  add_args (argv, "mosquitto_pub", "-d", "-h", mutual_peer_get_host (peer), "-p", port,
+            "--cafile", ca, "-q", "1", "-t", "mutual/test", "-m", "hello", NULL);
+  add_identity (argv, client, "--cert", "--key");
+  return run_argv (argv, CLIENT_TIMEOUT_S, NULL);
 }
 
 static ClientRun *
@@ -751,62 +709,15 @@ psql (MutualPeer *peer,
 
 /* Process checks ---------------------------------------------------------------------- */
 
-static gboolean
-process_alive (pid_t pid)
-{
-  g_autofree char *path = g_strdup_printf ("/proc/%d/stat", (int) pid);
-  g_autofree char *text = NULL;
-  const char *after_name;
-  char state = 0;
-
-  if (!g_file_get_contents (path, &text, NULL, NULL))
-    return FALSE;
-  after_name = strrchr (text, ')');
-  if (after_name == NULL || sscanf (after_name + 1, " %c", &state) != 1)
-    return FALSE;
-  /* A zombie waiting for its new parent to reap it is dead. */
-  return state != 'Z' && state != 'X';
-}
-
-static gboolean
-group_alive (pid_t group)
-{
-  g_autoptr(GDir) proc = g_dir_open ("/proc", 0, NULL);
-  const char *name;
-
-  g_assert_nonnull (proc);
-  while ((name = g_dir_read_name (proc)) != NULL)
-    {
-      g_autofree char *path = NULL;
-      g_autofree char *text = NULL;
-      const char *after_name;
-      char state = 0;
-      int pgrp = 0;
-
-      if (!g_ascii_isdigit (name[0]))
-        continue;
-      path = g_build_filename ("/proc", name, "stat", NULL);
-      if (!g_file_get_contents (path, &text, NULL, NULL))
-        continue;
-      after_name = strrchr (text, ')');
-      if (after_name == NULL || sscanf (after_name + 1, " %c %*d %d", &state, &pgrp) != 2)
-        continue;
-      if (pgrp == group && state != 'Z' && state != 'X')
-        return TRUE;
-    }
-  return FALSE;
-}
-
 static void
 assert_server_gone (GPid    pid,
                     guint16 port)
 {
   gint64 deadline = g_get_monotonic_time () + GONE_TIMEOUT_MS * 1000;
 
-  while ((process_alive (pid) || group_alive (pid)) && g_get_monotonic_time () < deadline)
+  while (mutual_peer_process_alive (pid, TRUE) && g_get_monotonic_time () < deadline)
     g_usleep (20 * 1000);
-  g_assert_false (process_alive (pid));
-  g_assert_false (group_alive (pid));
+  g_assert_false (mutual_peer_process_alive (pid, TRUE));
   g_assert_false (mutual_peer_port_accepts (port, 500));
 }
 
@@ -845,27 +756,61 @@ server_config (const ServerCase *server)
   return config;
 }
 
+static ClientRun *
+run_gnutls_cli (MutualPeer       *peer,
+                const ServerCase *server,
+                ClientKind        client)
+{
+  return gnutls_cli (peer, server->versions, client, CLIENT_TIMEOUT_S);
+}
+
+static ClientRun *
+run_curl (MutualPeer       *peer,
+          const ServerCase *server,
+          ClientKind        client)
+{
+  return curl (peer, server->versions, client);
+}
+
+static ClientRun *
+run_mosquitto_pub (MutualPeer       *peer,
+                   const ServerCase *server,
+                   ClientKind        client)
+{
+  return mosquitto_pub (peer, client);
+}
+
+static ClientRun *
+run_psql (MutualPeer       *peer,
+          const ServerCase *server,
+          ClientKind        client)
+{
+  return psql (peer, client);
+}
+
+/* The client that speaks each server's application protocol, and how its report is
+ * read. Only the real servers have one. */
+static const struct
+{
+  const char *tool;
+  const char *package;
+  ClientRun *(*run) (MutualPeer *peer, const ServerCase *server, ClientKind client);
+  char *(*signal) (ClientRun *run);
+} application_clients[] = {
+  [MUTUAL_PEER_GNUTLS_SERV] = { "gnutls-cli", "gnutls-bin", run_gnutls_cli, gnutls_cli_signal },
+  [MUTUAL_PEER_OPENSSL_S_SERVER] = { "gnutls-cli", "gnutls-bin", run_gnutls_cli,
+                                     gnutls_cli_signal },
+  [MUTUAL_PEER_NGINX] = { "curl", "curl", run_curl, curl_signal },
+  [MUTUAL_PEER_MOSQUITTO] = { "mosquitto_pub", "mosquitto-clients", run_mosquitto_pub,
+                              mosquitto_signal },
+  [MUTUAL_PEER_POSTGRESQL] = { "psql", "postgresql-client", run_psql, psql_signal },
+};
+
 static const char *
 client_tool (MutualPeerKind kind)
 {
-  switch (kind)
-    {
-    case MUTUAL_PEER_GNUTLS_SERV:
-    case MUTUAL_PEER_OPENSSL_S_SERVER:
-      return "gnutls-cli";
-    case MUTUAL_PEER_NGINX:
-      return "curl";
-    case MUTUAL_PEER_MOSQUITTO:
-      return "mosquitto_pub";
-    case MUTUAL_PEER_POSTGRESQL:
-      return "psql";
-    case MUTUAL_PEER_PLAINTEXT:
-    case MUTUAL_PEER_SILENT:
-    case MUTUAL_PEER_GARBAGE:
-    case MUTUAL_PEER_TRICKLE:
-    default:
-      g_assert_not_reached ();
-    }
+  g_assert_cmpuint (kind, <, G_N_ELEMENTS (application_clients));
+  return application_clients[kind].tool;
 }
 
 static ClientRun *
@@ -873,48 +818,16 @@ application_client (MutualPeer       *peer,
                     const ServerCase *server,
                     ClientKind        client)
 {
-  switch (server->kind)
-    {
-    case MUTUAL_PEER_GNUTLS_SERV:
-    case MUTUAL_PEER_OPENSSL_S_SERVER:
-      return gnutls_cli (peer, server->versions, client, CLIENT_TIMEOUT_S);
-    case MUTUAL_PEER_NGINX:
-      return curl (peer, server->versions, client);
-    case MUTUAL_PEER_MOSQUITTO:
-      return mosquitto_pub (peer, client);
-    case MUTUAL_PEER_POSTGRESQL:
-      return psql (peer, client);
-    case MUTUAL_PEER_PLAINTEXT:
-    case MUTUAL_PEER_SILENT:
-    case MUTUAL_PEER_GARBAGE:
-    case MUTUAL_PEER_TRICKLE:
-    default:
-      g_assert_not_reached ();
-    }
+  g_assert_cmpuint (server->kind, <, G_N_ELEMENTS (application_clients));
+  return application_clients[server->kind].run (peer, server, client);
 }
 
 static char *
 application_signal (const ServerCase *server,
                     ClientRun        *run)
 {
-  switch (server->kind)
-    {
-    case MUTUAL_PEER_GNUTLS_SERV:
-    case MUTUAL_PEER_OPENSSL_S_SERVER:
-      return gnutls_cli_signal (run);
-    case MUTUAL_PEER_NGINX:
-      return curl_signal (run);
-    case MUTUAL_PEER_MOSQUITTO:
-      return mosquitto_signal (run);
-    case MUTUAL_PEER_POSTGRESQL:
-      return psql_signal (run);
-    case MUTUAL_PEER_PLAINTEXT:
-    case MUTUAL_PEER_SILENT:
-    case MUTUAL_PEER_GARBAGE:
-    case MUTUAL_PEER_TRICKLE:
-    default:
-      g_assert_not_reached ();
-    }
+  g_assert_cmpuint (server->kind, <, G_N_ELEMENTS (application_clients));
+  return application_clients[server->kind].signal (run);
 }
 
 /* Whether the application on top of TLS served the client, and whether it saw the
@@ -943,6 +856,7 @@ application_accepted (const ServerCase *server,
     case MUTUAL_PEER_SILENT:
     case MUTUAL_PEER_GARBAGE:
     case MUTUAL_PEER_TRICKLE:
+    case MUTUAL_PEER_HUGE_CHAIN:
     default:
       g_assert_not_reached ();
     }
@@ -976,6 +890,7 @@ negotiated (const ServerCase *server,
     case MUTUAL_PEER_SILENT:
     case MUTUAL_PEER_GARBAGE:
     case MUTUAL_PEER_TRICKLE:
+    case MUTUAL_PEER_HUGE_CHAIN:
     default:
       g_assert_not_reached ();
     }
@@ -996,28 +911,7 @@ test_server (gconstpointer data)
   guint16 port;
 
   require_program ("openssl", "openssl");
-  switch (server->kind)
-    {
-    case MUTUAL_PEER_GNUTLS_SERV:
-    case MUTUAL_PEER_OPENSSL_S_SERVER:
-      require_program ("gnutls-cli", "gnutls-bin");
-      break;
-    case MUTUAL_PEER_NGINX:
-      require_program ("curl", "curl");
-      break;
-    case MUTUAL_PEER_MOSQUITTO:
-      require_program ("mosquitto_pub", "mosquitto-clients");
-      break;
-    case MUTUAL_PEER_POSTGRESQL:
-      require_program ("psql", "postgresql-client");
-      break;
-    case MUTUAL_PEER_PLAINTEXT:
-    case MUTUAL_PEER_SILENT:
-    case MUTUAL_PEER_GARBAGE:
-    case MUTUAL_PEER_TRICKLE:
-    default:
-      g_assert_not_reached ();
-    }
+  require_program (client_tool (server->kind), application_clients[server->kind].package);
 
   peer = mutual_peer_start (server->kind, &config, &error);
   g_assert_no_error (error);
@@ -1282,108 +1176,98 @@ assert_closed_after_free (MutualPeer **peer,
 }
 
 static void
-test_plaintext (void)
+check_plaintext (const BoundedRead *read)
 {
-  g_autoptr(MutualPeer) peer = NULL;
-  g_autoptr(GSocket) socket = NULL;
-  g_autoptr(GError) error = NULL;
-  g_auto(BoundedRead) read = { 0 };
-
-  peer = mutual_peer_start (MUTUAL_PEER_PLAINTEXT, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (mutual_peer_get_pid (peer), ==, 0);
-
-  socket = connect_to (peer);
-  bounded_read (socket, 1024, "\r\n", 5000, &read);
-  g_assert_false (read.timed_out);
-  g_assert_cmpmem (read.data->data, read.data->len, "220 hello\r\n", strlen ("220 hello\r\n"));
-  record_hostile (MUTUAL_PEER_PLAINTEXT, "bounded read", "\"220 hello\\r\\n\" at once");
-
-  handshake_against (peer, 10);
-  wait_for_connections (peer, 2);
-  assert_closed_after_free (&peer, socket);
+  g_assert_false (read->timed_out);
+  g_assert_cmpmem (read->data->data, read->data->len, "220 hello\r\n", strlen ("220 hello\r\n"));
 }
 
 static void
-test_silent (void)
+check_silent (const BoundedRead *read)
 {
-  g_autoptr(MutualPeer) peer = NULL;
-  g_autoptr(GSocket) socket = NULL;
-  g_autoptr(GError) error = NULL;
-  g_auto(BoundedRead) read = { 0 };
-
-  peer = mutual_peer_start (MUTUAL_PEER_SILENT, NULL, &error);
-  g_assert_no_error (error);
-
-  socket = connect_to (peer);
-  wait_for_connections (peer, 1);
-  bounded_read (socket, 1024, NULL, 1500, &read);
   /* Accepted, still open, and not a byte. */
-  g_assert_true (read.timed_out);
-  g_assert_false (read.end_of_stream);
-  g_assert_cmpuint (read.data->len, ==, 0);
-  record_hostile (MUTUAL_PEER_SILENT, "bounded read", "nothing within 1.5 s, connection open");
-
-  /* gnutls-cli has no handshake timeout: only timeout(1) ends it. */
-  handshake_against (peer, 3);
-  assert_closed_after_free (&peer, socket);
+  g_assert_true (read->timed_out);
+  g_assert_false (read->end_of_stream);
+  g_assert_cmpuint (read->data->len, ==, 0);
 }
 
 static void
-test_garbage (void)
+check_garbage (const BoundedRead *read)
 {
-  MutualPeerConfig config = { 0 };
-  g_autoptr(MutualPeer) peer = NULL;
-  g_autoptr(GSocket) socket = NULL;
-  g_autoptr(GError) error = NULL;
-  g_auto(BoundedRead) read = { 0 };
   guint distinct = 0;
   gboolean seen[256] = { FALSE };
 
-  config.garbage_size = 4096;
-  peer = mutual_peer_start (MUTUAL_PEER_GARBAGE, &config, &error);
-  g_assert_no_error (error);
-
-  socket = connect_to (peer);
-  bounded_read (socket, 4096, NULL, 5000, &read);
-  g_assert_cmpuint (read.data->len, ==, 4096);
-  for (guint i = 0; i < read.data->len; i++)
+  g_assert_cmpuint (read->data->len, ==, 4096);
+  for (guint i = 0; i < read->data->len; i++)
     {
-      if (!seen[read.data->data[i]])
+      if (!seen[read->data->data[i]])
         distinct++;
-      seen[read.data->data[i]] = TRUE;
+      seen[read->data->data[i]] = TRUE;
     }
   /* 4096 random bytes use nearly every byte value. */
   g_assert_cmpuint (distinct, >, 200);
-  record_hostile (MUTUAL_PEER_GARBAGE, "bounded read", "4096 random bytes at once, then open");
-
-  handshake_against (peer, 10);
-  assert_closed_after_free (&peer, socket);
 }
 
 static void
-test_trickle (void)
+check_trickle (const BoundedRead *read)
 {
-  g_autoptr(MutualPeer) peer = NULL;
-  g_autoptr(GSocket) socket = NULL;
-  g_autoptr(GError) error = NULL;
-  g_auto(BoundedRead) read = { 0 };
-
-  peer = mutual_peer_start (MUTUAL_PEER_TRICKLE, NULL, &error);
-  g_assert_no_error (error);
-
-  socket = connect_to (peer);
-  bounded_read (socket, 1024, NULL, 3500, &read);
-  g_assert_true (read.timed_out);
+  g_assert_true (read->timed_out);
   /* One byte a second: three (or, on a slow machine, two) in 3.5 s. */
-  g_assert_cmpuint (read.data->len, >=, 2);
-  g_assert_cmpuint (read.data->len, <=, 4);
-  g_assert_cmpmem (read.data->data, read.data->len, "220 slow", read.data->len);
+  g_assert_cmpuint (read->data->len, >=, 2);
+  g_assert_cmpuint (read->data->len, <=, 4);
+  g_assert_cmpmem (read->data->data, read->data->len, "220 slow", read->data->len);
   /* The first byte comes after one interval, not at once. (The gaps between later
    * bytes are not checked: a stalled reader gets two at a time.) */
-  g_assert_cmpint (g_array_index (read.arrival_us, gint64, 0), >=, 800 * 1000);
-  record_hostile (MUTUAL_PEER_TRICKLE, "bounded read", "one byte a second");
+  g_assert_cmpint (g_array_index (read->arrival_us, gint64, 0), >=, 800 * 1000);
+}
 
+/* Each hostile peer: what a bounded read of its first connection sees, then what
+ * gnutls-cli makes of it (within @handshake_s; 0 for no handshake). */
+typedef struct
+{
+  MutualPeerKind kind;
+  gsize read_max;
+  const char *read_stop_at;
+  guint read_ms;
+  void (*check_read) (const BoundedRead *read);
+  const char *observed;
+  guint handshake_s;
+} HostileCase;
+
+static const HostileCase hostile_cases[] = {
+  { MUTUAL_PEER_PLAINTEXT, 1024, "\r\n", 5000, check_plaintext,
+    "\"220 hello\\r\\n\" at once", 10 },
+  /* gnutls-cli has no handshake timeout: only timeout(1) ends it. */
+  { MUTUAL_PEER_SILENT, 1024, NULL, 1500, check_silent, "nothing within 1.5 s, connection open", 3 },
+  { MUTUAL_PEER_GARBAGE, 4096, NULL, 5000, check_garbage, "4096 random bytes at once, then open",
+    10 },
+  { MUTUAL_PEER_TRICKLE, 1024, NULL, 3500, check_trickle, "one byte a second", 0 },
+};
+
+static void
+test_hostile (gconstpointer data)
+{
+  const HostileCase *hostile = data;
+  MutualPeerConfig config = { .garbage_size = 4096 };
+  g_autoptr(GSocket) socket = NULL;
+  g_auto(BoundedRead) read = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MutualPeer) peer = mutual_peer_start (hostile->kind, &config, &error);
+
+  g_assert_no_error (error);
+  /* In-process: no server program. */
+  g_assert_cmpint (mutual_peer_get_pid (peer), ==, 0);
+  socket = connect_to (peer);
+  wait_for_connections (peer, 1);
+  bounded_read (socket, hostile->read_max, hostile->read_stop_at, hostile->read_ms, &read);
+  hostile->check_read (&read);
+  record_hostile (hostile->kind, "bounded read", hostile->observed);
+
+  if (hostile->handshake_s > 0)
+    {
+      handshake_against (peer, hostile->handshake_s);
+      wait_for_connections (peer, 2);
+    }
   assert_closed_after_free (&peer, socket);
 }
 
@@ -1579,6 +1463,7 @@ main (int    argc,
 
   /* Only what every test needs; the subprocess of the crash test needs it too. */
   make_client_files ();
+  load_signal_table ();
 
   for (guint i = 0; i < G_N_ELEMENTS (server_cases); i++)
     {
@@ -1591,10 +1476,13 @@ main (int    argc,
 
       g_test_add_data_func (path, server, test_server);
     }
-  g_test_add_func ("/peers/hostile/plaintext", test_plaintext);
-  g_test_add_func ("/peers/hostile/silent", test_silent);
-  g_test_add_func ("/peers/hostile/garbage", test_garbage);
-  g_test_add_func ("/peers/hostile/trickle", test_trickle);
+  for (guint i = 0; i < G_N_ELEMENTS (hostile_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/peers/hostile/%s",
+                                               mutual_peer_kind_to_string (hostile_cases[i].kind));
+
+      g_test_add_data_func (path, &hostile_cases[i], test_hostile);
+    }
   g_test_add_func ("/peers/cleanup/crash", test_crash);
   g_test_add_func ("/peers/errors", test_errors);
 
@@ -1609,6 +1497,8 @@ main (int    argc,
       g_autoptr(ClientRun) removed = run_client (NULL, "rm", "-rf", scratch_dir, NULL);
     }
   g_string_free (signal_table, TRUE);
+  g_ptr_array_unref (signal_keys);
+  g_ptr_array_unref (signal_patterns);
   g_free (scratch_dir);
   g_free (client_chain);
   g_free (ocsp_response);
