@@ -794,7 +794,8 @@ _mutual_make_csr (MutualPrivateKey    *key,
   if (ret >= 0)
     ret = gnutls_x509_crq_set_key_purpose_oid (crq, GNUTLS_KP_TLS_WWW_CLIENT, 0);
   if (ret >= 0)
-    ret = gnutls_x509_crq_privkey_sign (crq, privkey, GNUTLS_DIG_SHA256, 0);
+    ret = gnutls_x509_crq_privkey_sign (crq, privkey, gnutls_privkey_get_pk_algorithm (privkey, NULL) ==
+                                        GNUTLS_PK_EDDSA_ED25519 ? GNUTLS_DIG_SHA512 : GNUTLS_DIG_SHA256, 0);
   if (ret >= 0)
     ret = gnutls_x509_crq_export2 (crq, GNUTLS_X509_FMT_PEM, &pem);
   if (!_mutual_gnutls_check (ret, error, _("Cannot make the certificate request")))

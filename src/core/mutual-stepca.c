@@ -206,7 +206,7 @@ check_status (MutualStepCa  *self,
           if (ABS (skew) > CLOCK_LEEWAY_SECONDS)
             {
               g_set_error (error, MUTUAL_CA_ERROR, MUTUAL_CA_ERROR_CLOCK_SKEW,
-                           _("The CA refused the token, and the clocks disagree: the CA’s is %"
+                           _("The CA refused the authorization, and the clocks disagree: the CA’s is %"
                              G_GINT64_FORMAT " seconds %s this computer’s. Set the clock right "
                              "and try again%s"),
                            ABS (skew), skew > 0 ? _("ahead of") : _("behind"), quoted);
