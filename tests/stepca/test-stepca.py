@@ -15,7 +15,6 @@ $MUTUAL_TEST_OUTPUT_DIR/stepca-responses.json. TAP output; the CA is always stop
 """
 
 import datetime
-import fcntl
 import json
 import os
 import re
@@ -32,6 +31,7 @@ sys.path.insert(0, HERE)
 # A missing Python module is a missing Debian package: say which, and fail.
 try:
     import stepca
+    from taptest import Tap, build_step_ca
     from jwcrypto import jwe as jwcrypto_jwe
     from jwcrypto import jwk as jwcrypto_jwk
 except ImportError as error:
@@ -52,36 +52,6 @@ def bad_request(detail):
     return {"status": 400, "message": f"The request could not be completed: {detail}."}
 
 
-class Tap:
-    def __init__(self):
-        self.count = 0
-        self.failed = 0
-
-    def ok(self, condition, name, detail=None):
-        self.count += 1
-        print(f"{'ok' if condition else 'not ok'} {self.count} - {name}", flush=True)
-        if not condition:
-            self.failed += 1
-            if detail is not None:
-                self.diag(detail)
-        return condition
-
-    def eq(self, got, want, name):
-        return self.ok(got == want, name, f"got:  {got!r}\nwant: {want!r}")
-
-    def diag(self, text):
-        for line in str(text).splitlines() or [""]:
-            print(f"# {line}", flush=True)
-
-    def bail(self, text):
-        print(f"Bail out! {text}", flush=True)
-        sys.exit(99)
-
-    def done(self):
-        print(f"1..{self.count}", flush=True)
-        return 1 if self.failed else 0
-
-
 tap = Tap()
 
 
@@ -90,28 +60,6 @@ def need_programs():
                              ("certtool", "gnutls-bin")]:
         if shutil.which(program) is None:
             tap.bail(f'{program} is not installed; install the Debian package "{package}"')
-
-
-def build_step_ca(binary, ninja):
-    """`ninja tests/stepca/step-ca` in the build folder, one test at a time: the
-    target is not built by default, only when a test that needs it runs."""
-    build_root = os.environ.get("MUTUAL_BUILD_ROOT")
-    if not build_root:
-        tap.bail("MUTUAL_BUILD_ROOT is not set: run this through `meson test`")
-    target = os.path.relpath(binary, build_root)
-    started = time.monotonic()
-    with open(os.path.join(os.path.dirname(binary), "step-ca.build-lock"), "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        result = subprocess.run([ninja, "-C", build_root, target], stdin=subprocess.DEVNULL,
-                                capture_output=True, text=True)
-    elapsed = time.monotonic() - started
-    if result.returncode != 0:
-        tap.diag(result.stdout + result.stderr)
-        reason = [l for l in (result.stdout + result.stderr).splitlines()
-                  if l.startswith("step-ca build:")]
-        tap.bail(reason[-1] if reason else "building step-ca failed (see above)")
-    tap.ok(os.access(binary, os.X_OK), f"step-ca is built ({elapsed:.1f} s through ninja)")
-    return elapsed
 
 
 class Client:
@@ -258,7 +206,7 @@ def main():
         return 2
     binary, ninja = sys.argv[1], sys.argv[2]
     need_programs()
-    build_seconds = build_step_ca(binary, ninja)
+    build_seconds = build_step_ca(tap, binary, ninja)
 
     work = tempfile.mkdtemp(prefix="stepca-test-")
     ca_dir = os.path.join(work, "ca")

@@ -1,0 +1,512 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""stepca-client: mutualctl enroll and renew against a real step-ca, and against faults.
+
+Usage: test-ca-client.py STEP_CA NINJA MUTUALCTL
+
+Builds step-ca on demand (as test-stepca.py does), starts two CAs with stepca.py (one
+whose short provisioner renews expired certificates, one that refuses), and checks
+through mutualctl: bootstrap with the right and a wrong fingerprint; enrollment with a
+pasted token and with the JWK provisioner password (P-256, RSA, Ed25519); renewal;
+rekeying; renewal after expiry, allowed and refused. Then the faults, each leaving the
+old identity intact and usable (same certificate and generation, its key still
+matching): CA down, CA silent, 401, 500, malformed JSON, clock skew, a CA with an
+untrusted TLS certificate, a wrong root at bootstrap, and certificates from another
+root, for another subject and for another key, served by a small HTTPS server in this
+test that listens on the CA's own address with a certificate under the CA's root.
+Runs under MUTUAL_TEST_NEEDS=keyring; TAP output; the CAs are always stopped, and no
+token, password or key may appear in anything mutualctl printed.
+"""
+
+import datetime
+import http.server
+import json
+import os
+import shutil
+import signal
+import socket
+import ssl
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+
+try:
+    import stepca
+    from taptest import Tap, build_step_ca
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+except ImportError as error:
+    package = {"cryptography": "python3-cryptography"}.get(error.name.split(".")[0], error.name)
+    print(f'Bail out! Python module {error.name} is missing; install the Debian package "{package}"')
+    sys.exit(99)
+
+SHORT_SECONDS = 15
+# MutualCaError, in the order of mutual-ca-client.h.
+CA_ERRORS = ["unreachable", "timed-out", "tls-failed", "fingerprint-mismatch", "unauthorized",
+             "forbidden", "bad-request", "clock-skew", "server-error", "malformed",
+             "rejected-certificate", "reenroll-needed", "no-provisioner", "unsupported",
+             "no-profile"]
+
+
+tap = Tap()
+
+
+class Ctl:
+    """mutualctl, with every output kept for the final check for secrets."""
+
+    def __init__(self, path):
+        self.path = path
+        self.outputs = []
+        self.secrets = []
+
+    def __call__(self, *args, timeout=60):
+        result = subprocess.run([self.path, *args, "--json"], capture_output=True, text=True,
+                                stdin=subprocess.DEVNULL, timeout=timeout)
+        self.outputs.append(result.stdout + result.stderr)
+        try:
+            body = json.loads(result.stdout) if result.stdout.strip() else None
+        except ValueError:
+            body = None
+        return result.returncode, body, result.stderr.strip()
+
+    def identity(self, id_):
+        _, body, _ = self("list")
+        for identity in (body or {}).get("identities", []):
+            if identity["id"] == id_:
+                return identity
+        return None
+
+
+def ca_error(body):
+    error = (body or {}).get("error") or {}
+    if error.get("domain") != "mutual-ca-error-quark":
+        return f"{error.get('domain')}:{error.get('code')}"
+    return CA_ERRORS[error["code"]]
+
+
+def generation_of(ctl, id_, work):
+    """The stored identity's certificate fingerprint, and whether its key still matches
+    its certificate (read back through an export)."""
+    identity = ctl.identity(id_)
+    if identity is None:
+        return None
+    out = os.path.join(work, f"export-{id_}-{len(ctl.outputs)}.pem")
+    rc, _, err = ctl("export", id_, "--format", "pem", "--out", out)
+    if rc != 0:
+        return (identity["sha256"], f"export failed: {err}")
+    cert = subprocess.run(["openssl", "x509", "-noout", "-pubkey", "-in", out],
+                          capture_output=True, text=True).stdout
+    key = subprocess.run(["openssl", "pkey", "-pubout", "-in", out], capture_output=True,
+                         text=True).stdout
+    os.unlink(out)
+    return (identity["sha256"], "key matches" if cert and cert == key else "key mismatch")
+
+
+# ---------------------------------------------------------------------------------
+# A fake CA on the real CA's address, with a TLS certificate under the real root.
+
+
+def load_key(path, password=None):
+    with open(path, "rb") as f:
+        return serialization.load_pem_private_key(f.read(), password=password)
+
+
+def load_cert(path):
+    with open(path, "rb") as f:
+        return x509.load_pem_x509_certificate(f.read())
+
+
+def pem(cert):
+    return cert.public_bytes(serialization.Encoding.PEM).decode()
+
+
+def make_cert(subject, public_key, issuer_cert, issuer_key, ca=False, ip=None, lifetime=3600):
+    now = datetime.datetime.now(datetime.timezone.utc)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject)])
+    builder = (x509.CertificateBuilder()
+               .subject_name(name)
+               .issuer_name(issuer_cert.subject if issuer_cert else name)
+               .public_key(public_key)
+               .serial_number(x509.random_serial_number())
+               .not_valid_before(now - datetime.timedelta(minutes=1))
+               .not_valid_after(now + datetime.timedelta(seconds=lifetime))
+               .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True))
+    if ip:
+        import ipaddress
+        builder = builder.add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address(ip))]), critical=False)
+    return builder.sign(issuer_key, hashes.SHA256())
+
+
+class FakeCA:
+    def __init__(self, state, work):
+        self.state = state
+        self.mode = "500"
+        self.root = load_cert(state["root"])
+        root_key = load_key(state["root_key"])
+        self.intermediate = load_cert(state["intermediate"])
+        self.intermediate_key = load_key(state["intermediate_key"],
+                                         stepca.INTERMEDIATE_PASSWORD.encode())
+        self.foreign_key = ec.generate_private_key(ec.SECP256R1())
+        self.foreign_root = make_cert("Foreign Root CA", self.foreign_key.public_key(), None,
+                                      self.foreign_key, ca=True)
+        server_key = ec.generate_private_key(ec.SECP256R1())
+        paths = {}
+        for name, cert in [("trusted", make_cert("fake CA", server_key.public_key(), self.root,
+                                                 root_key, ip=stepca.HOST)),
+                           ("untrusted", make_cert("fake CA", server_key.public_key(),
+                                                   self.foreign_root, self.foreign_key,
+                                                   ip=stepca.HOST))]:
+            paths[name] = os.path.join(work, f"fake-{name}.pem")
+            with open(paths[name], "w") as f:
+                f.write(pem(cert))
+                f.write(server_key.private_bytes(serialization.Encoding.PEM,
+                                                 serialization.PrivateFormat.PKCS8,
+                                                 serialization.NoEncryption()).decode())
+        self.contexts = {}
+        for name, path in paths.items():
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(path)
+            context.load_verify_locations(state["root"])
+            context.verify_mode = ssl.CERT_OPTIONAL
+            self.contexts[name] = context
+        fake = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def reply(self, status, body, date_offset=0):
+                data = body.encode() if isinstance(body, str) else json.dumps(body).encode()
+                self.send_response_only(status)
+                self.send_header("Date", self.date_time_string(time.time() + date_offset))
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def do_GET(self):
+                if self.path.startswith("/root/"):
+                    root = fake.foreign_root if fake.mode == "wrong-root" else fake.root
+                    self.reply(200, {"ca": pem(root)})
+                else:
+                    self.reply(404, {"status": 404, "message": "not here"})
+
+            def do_POST(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                self.rfile.read(length)
+                peer = self.connection.getpeercert(binary_form=True)
+                public = (x509.load_der_x509_certificate(peer).public_key() if peer
+                          else ec.generate_private_key(ec.SECP256R1()).public_key())
+                mode = fake.mode
+                if mode == "500":
+                    self.reply(500, {"status": 500, "message": "The certificate authority "
+                                     "encountered an Internal Server Error. Please see the "
+                                     "certificate authority logs for more info."})
+                elif mode == "malformed":
+                    self.reply(201, '{"crt": "-----BEGIN CERTIFICATE-----\\nnot base64')
+                elif mode == "skew":
+                    self.reply(401, {"status": 401, "message": "The request lacked necessary "
+                                     "authorization to be completed."}, date_offset=600)
+                else:
+                    if mode == "foreign-root":
+                        leaf = make_cert("alice", public, fake.foreign_root, fake.foreign_key)
+                        chain = [leaf, fake.foreign_root]
+                    elif mode == "other-subject":
+                        leaf = make_cert("mallory", public, fake.intermediate, fake.intermediate_key)
+                        chain = [leaf, fake.intermediate]
+                    else:  # other-key
+                        other = ec.generate_private_key(ec.SECP256R1()).public_key()
+                        leaf = make_cert("alice", other, fake.intermediate, fake.intermediate_key)
+                        chain = [leaf, fake.intermediate]
+                    self.reply(201, {"crt": pem(chain[0]), "ca": pem(chain[1]),
+                                     "certChain": [pem(c) for c in chain]})
+
+        class Server(http.server.ThreadingHTTPServer):
+            allow_reuse_address = True
+            daemon_threads = True
+
+            def get_request(self):
+                sock, address = self.socket.accept()
+                context = fake.contexts["untrusted" if fake.mode == "untrusted" else "trusted"]
+                return context.wrap_socket(sock, server_side=True), address
+
+            def handle_error(self, request, client_address):
+                pass
+
+        self.server = Server((stepca.HOST, state["port"]), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+# ---------------------------------------------------------------------------------
+
+
+def main():
+    if len(sys.argv) != 4:
+        print(__doc__, file=sys.stderr)
+        return 2
+    binary, ninja, mutualctl = sys.argv[1:]
+    for program, package in [("openssl", "openssl"), ("certtool", "gnutls-bin")]:
+        if shutil.which(program) is None:
+            tap.bail(f'{program} is not installed; install the Debian package "{package}"')
+    build_step_ca(tap, binary, ninja)
+
+    work = tempfile.mkdtemp(prefix="stepca-client-")
+    ctl = Ctl(mutualctl)
+    started = []
+
+    def on_signal(signum, frame):
+        raise SystemExit(128 + signum)
+    for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(signum, on_signal)
+
+    try:
+        allowing = stepca.start(os.path.join(work, "ca1"), binary,
+                                short_duration=f"{SHORT_SECONDS}s", renew_after_expiry="short")
+        started.append(allowing["dir"])
+        refusing = stepca.start(os.path.join(work, "ca2"), binary,
+                                short_duration=f"{SHORT_SECONDS}s", renew_after_expiry="none")
+        started.append(refusing["dir"])
+        tap.ok(True, f"two step-ca started on {allowing['url']} and {refusing['url']}")
+        checks(ctl, allowing, refusing, work, started)
+    except SystemExit:
+        raise
+    except Exception:
+        import traceback
+        tap.ok(False, "the test ran to the end", traceback.format_exc())
+    finally:
+        for ca_dir in started:
+            try:
+                stepca.stop(ca_dir)
+            except Exception as error:
+                tap.diag(f"stopping {ca_dir}: {error}")
+        out_dir = os.environ.get("MUTUAL_TEST_OUTPUT_DIR")
+        if out_dir and tap.failed:
+            os.makedirs(out_dir, exist_ok=True)
+            for name in ("ca1", "ca2"):
+                log = os.path.join(work, name, "step-ca.log")
+                if os.path.exists(log):
+                    shutil.copy(log, os.path.join(out_dir, f"stepca-client-{name}.log"))
+        shutil.rmtree(work, ignore_errors=True)
+    return tap.done()
+
+
+def checks(ctl, ca, refusing, work, started):
+    url, fp = ca["url"], ca["fingerprint"]
+    admin, short = stepca.ADMIN, stepca.SHORT
+    passwords = {}
+    for name, password in stepca.PASSWORDS.items():
+        passwords[name] = os.path.join(work, name + ".password")
+        with open(passwords[name], "w") as f:
+            f.write(password + "\n")
+        ctl.secrets.append(password)
+    ctl.secrets.append(stepca.INTERMEDIATE_PASSWORD)
+    # Tokens minted in the CA's first second are refused (iat before its start).
+    time.sleep(1.1)
+
+    def token(state, provisioner, subject, sans, **kw):
+        value = stepca.mint_token(state["dir"], provisioner, subject, sans, **kw)
+        ctl.secrets.append(value)
+        path = os.path.join(work, f"token-{len(ctl.secrets)}")
+        with open(path, "w") as f:
+            f.write(value + "\n")
+        return value, path
+
+    # Short-lived identities first, so that waiting for their expiry overlaps the rest.
+    rc, bob, err = ctl("enroll", "--ca-url", url, "--fingerprint", fp, "--provisioner", short,
+                       "--password-file", passwords[short], "--subject", "bob",
+                       "--san", "bob.example.test")
+    tap.eq(rc, 0, "enroll bob with short@example.test's password (renewal after expiry allowed)")
+    rc, erin, err = ctl("enroll", "--ca-url", refusing["url"], "--fingerprint",
+                        refusing["fingerprint"], "--provisioner", short,
+                        "--password-file", passwords[short], "--subject", "erin")
+    tap.eq(rc, 0, "enroll erin on the CA that refuses renewal after expiry")
+    expiry = time.time() + SHORT_SECONDS
+    bob_id = (bob or {}).get("identity", {}).get("id")
+    erin_id = (erin or {}).get("identity", {}).get("id")
+
+    # Bootstrap: a wrong fingerprint stores nothing.
+    _, wrong_path = token(ca, admin, "zed", ["zed.example.test"])
+    rc, body, err = ctl("enroll", "--ca-url", url, "--fingerprint", "ab" * 32, "--token-file",
+                        wrong_path, "--subject", "zed")
+    tap.ok(rc == 5 and ca_error(body) == "fingerprint-mismatch" and "ab" * 32 in err,
+           "bootstrap with a wrong fingerprint: fingerprint-mismatch, exit 5", (rc, body, err))
+    tap.ok(all(i["label"] != "zed" for i in (ctl("list")[1] or {}).get("identities", [])),
+           "and nothing is stored")
+
+    # Enroll alice with a pasted token (its SANs come from the token).
+    value, _ = token(ca, admin, "alice", ["alice.example.test"])
+    rc, alice, err = ctl("enroll", "--ca-url", url, "--fingerprint", fp, "--token", value,
+                         "--subject", "alice")
+    tap.eq(rc, 0, "enroll alice with a pasted token")
+    alice = alice or {}
+    identity = alice.get("identity", {})
+    alice_id = identity.get("id")
+    tap.eq((identity.get("subject"), identity.get("issuer"), identity.get("profile"),
+            identity.get("key_type")),
+           ("alice", "Mutual Test Intermediate CA", "step-ca", "ECDSA P-256"),
+           "alice: subject, issuer, profile step-ca, an ECDSA P-256 key")
+    tap.eq((alice.get("ca") or {}).get("url"), url, "alice's CA profile has the URL")
+    tap.eq((alice.get("ca") or {}).get("fingerprint"), fp, "and the root's fingerprint")
+    lifetime = (datetime.datetime.fromisoformat(identity["not_after"].replace("Z", "+00:00")) -
+                datetime.datetime.now(datetime.timezone.utc)).total_seconds() if identity else 0
+    tap.ok(24 * 3600 - 120 < lifetime <= 24 * 3600 + 5, f"a 24 h certificate ({lifetime:.0f} s left)")
+    out = os.path.join(work, "alice.pem")
+    ctl("export", alice_id or "-", "--format", "pem", "--out", out)
+    chain = open(out).read() if os.path.exists(out) else ""
+    tap.ok("DNS:alice.example.test" in subprocess.run(
+        ["openssl", "x509", "-noout", "-ext", "subjectAltName", "-in", out],
+        capture_output=True, text=True).stdout, "its SAN is the token's: alice.example.test")
+    tap.eq(chain.count("BEGIN CERTIFICATE"), 3, "the chain is kept with the root: leaf, intermediate, root")
+    if os.path.exists(out):
+        os.unlink(out)
+
+    # Enroll with the JWK provisioner password, one key type each.
+    for subject, key_type, want in [("carol", "p256", "ECDSA P-256"), ("dave", "rsa2048", "RSA"),
+                                    ("frank", "ed25519", "Ed25519")]:
+        rc, body, err = ctl("enroll", "--ca-url", url, "--fingerprint", fp, "--provisioner",
+                            admin, "--password-file", passwords[admin], "--subject", subject,
+                            "--san", f"{subject}.example.test", "--key-type", key_type)
+        key = ((body or {}).get("identity") or {}).get("key_type", "")
+        tap.ok(rc == 0 and key.startswith(want),
+               f"enroll {subject} with the provisioner password, key {key_type}", (rc, body, err))
+
+    rc, body, err = ctl("enroll", "--ca-url", url, "--fingerprint", fp, "--provisioner", admin,
+                        "--password-file", passwords[short], "--subject", "gina")
+    tap.ok(rc == 3 and (body or {}).get("error", {}).get("domain") == "mutual-error-quark" and
+           "password" in err, "a wrong provisioner password: exit 3, bad password", (rc, body, err))
+    rc, body, err = ctl("enroll", "--ca-url", url, "--fingerprint", fp, "--provisioner",
+                        "nobody@example.test", "--password-file", passwords[admin],
+                        "--subject", "gina")
+    tap.ok(rc == 3 and ca_error(body) == "no-provisioner" and admin in err,
+           "an unknown provisioner: no-provisioner, naming those there are", (rc, body, err))
+    value, forged_path = token(ca, admin, "gina", ["gina"], forge=True)
+    rc, body, err = ctl("enroll", "--ca-url", url, "--fingerprint", fp, "--token-file",
+                        forged_path, "--subject", "gina")
+    tap.ok(rc == 5 and ca_error(body) == "unauthorized" and "lacked necessary authorization" in err,
+           "a token signed by another key: 401, unauthorized, with the CA's message", (rc, body, err))
+    rc, body, err = ctl("enroll", "--ca-url", url, "--fingerprint", fp, "--token-file",
+                        wrong_path, "--subject", "mallory")
+    tap.ok(rc == 5 and ca_error(body) == "forbidden" and "common name" in err,
+           "a token for another subject: 403, forbidden, with the CA's reason", (rc, body, err))
+
+    # Renew and rekey.
+    rc, body, err = ctl("renew", alice_id)
+    tap.ok(rc == 0 and body and body.get("renewed") is False,
+           "renew alice before it is due: nothing done", (rc, body, err))
+    before = ctl.identity(alice_id)
+    rc, body, err = ctl("renew", alice_id, "--force")
+    after = (body or {}).get("identity") or {}
+    tap.ok(rc == 0 and after.get("sha256") != before["sha256"] and after.get("id") == alice_id,
+           "renew alice --force: a new certificate, same id", (rc, body, err))
+    tap.eq((body or {}).get("previous", {}).get("generation"), 1, "the previous generation was 1")
+    tap.eq(generation_of(ctl, alice_id, work), (after.get("sha256"), "key matches"),
+           "the stored identity is the new one, and its key matches")
+    public_before = export_public_key(ctl, alice_id, work)
+    rc, body, err = ctl("renew", alice_id, "--rekey")
+    tap.ok(rc == 0 and body.get("rekeyed") is True, "renew alice --rekey", (rc, body, err))
+    public_after = export_public_key(ctl, alice_id, work)
+    tap.ok(public_before and public_after and public_before != public_after,
+           "rekeying changed the key")
+    tap.eq(generation_of(ctl, alice_id, work)[1], "key matches", "and the new key matches")
+    for id_, name in [(ctl_id(ctl, "dave"), "dave (RSA)"), (ctl_id(ctl, "frank"), "frank (Ed25519)")]:
+        rc, body, err = ctl("renew", id_ or "-", "--force")
+        tap.ok(rc == 0, f"renew {name} --force", (rc, body, err))
+
+    # Renewal after expiry.
+    wait = expiry - time.time() + 1.5
+    tap.diag(f"waiting {max(wait, 0):.0f} s for bob's and erin's certificates to expire")
+    if wait > 0:
+        time.sleep(wait)
+    rc, body, err = ctl("renew", bob_id or "-")
+    identity = (body or {}).get("identity") or {}
+    tap.ok(rc == 0 and identity.get("state") != "expired",
+           "bob expired: renewed with the x5c token (short@example.test allows it)", (rc, body, err))
+    before = generation_of(ctl, erin_id, work)
+    rc, body, err = ctl("renew", erin_id or "-")
+    tap.ok(rc == 5 and ca_error(body) == "reenroll-needed" and "enroll again" in err,
+           "erin expired, the CA refuses: reenroll-needed, exit 5", (rc, body, err))
+    tap.eq(generation_of(ctl, erin_id, work), before, "erin is left as she was")
+
+    # Faults: alice against her CA's address.
+    def fault(name, want_rc, want_error, *extra, text=None):
+        before = generation_of(ctl, alice_id, work)
+        started_at = time.monotonic()
+        rc, body, err = ctl("renew", alice_id, "--force", *extra)
+        took = time.monotonic() - started_at
+        tap.ok(rc == want_rc and ca_error(body) == want_error and (text is None or text in err),
+               f"{name}: {want_error}, exit {want_rc} ({took:.1f} s)", (rc, body, err))
+        tap.eq(generation_of(ctl, alice_id, work), before,
+               f"{name}: alice is intact, her key still matches")
+
+    stepca.stop(ca["dir"])
+    started.remove(ca["dir"])
+    fault("CA down", 4, "unreachable", text="Connection refused")
+
+    silent = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    silent.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    silent.bind((stepca.HOST, ca["port"]))
+    silent.listen(8)
+    try:
+        fault("CA silent", 4, "timed-out", "--timeout", "2", text="2 seconds")
+    finally:
+        silent.close()
+
+    fake = FakeCA(ca, work)
+    try:
+        for mode, rc_, error, text in [
+                ("500", 5, "server-error", "Internal Server Error"),
+                ("malformed", 5, "malformed", None),
+                ("skew", 5, "clock-skew", "seconds ahead"),
+                ("untrusted", 5, "tls-failed", "not issued under the pinned root"),
+                ("foreign-root", 5, "rejected-certificate", "does not chain"),
+                ("other-subject", 5, "rejected-certificate", "mallory"),
+                ("other-key", 5, "rejected-certificate", "another key")]:
+            fake.mode = mode
+            fault(f"fake CA ({mode})", rc_, error, text=text)
+        fake.mode = "wrong-root"
+        value, path = token(refusing, admin, "hank", ["hank"])
+        rc, body, err = ctl("enroll", "--ca-url", url, "--fingerprint", fp, "--token-file", path,
+                            "--subject", "hank")
+        tap.ok(rc == 5 and ca_error(body) == "fingerprint-mismatch" and "not trusted" in err,
+               "a CA that sends another root at bootstrap: fingerprint-mismatch", (rc, body, err))
+    finally:
+        fake.stop()
+
+    leaked = [s for s in ctl.secrets for out in ctl.outputs if s and s in out]
+    tap.ok(not leaked, f"no token or password in anything mutualctl printed "
+                       f"({len(ctl.outputs)} runs, {len(ctl.secrets)} secrets)")
+
+
+def ctl_id(ctl, label):
+    _, body, _ = ctl("list")
+    for identity in (body or {}).get("identities", []):
+        if identity["label"] == label:
+            return identity["id"]
+    return None
+
+
+def export_public_key(ctl, id_, work):
+    out = os.path.join(work, f"public-{len(ctl.outputs)}.pem")
+    ctl("export", id_, "--format", "pem", "--out", out)
+    key = subprocess.run(["openssl", "pkey", "-pubout", "-in", out], capture_output=True,
+                         text=True).stdout if os.path.exists(out) else ""
+    if os.path.exists(out):
+        os.unlink(out)
+    return key
+
+
+if __name__ == "__main__":
+    sys.exit(main())
