@@ -336,16 +336,39 @@ quote_argv (GPtrArray *argv)
   return g_string_free (line, FALSE);
 }
 
-static void G_GNUC_NULL_TERMINATED
-argv_add (GPtrArray  *argv,
-          const char *first,
-          ...)
+/**
+ * mutual_peer_argv_add_valist:
+ * @argv: an argument vector that owns its strings (freed with g_free())
+ * @first: the first argument to append
+ * @args: the others, up to a %NULL
+ *
+ * Appends copies of the arguments; for server and client command lines.
+ */
+void
+mutual_peer_argv_add_valist (GPtrArray  *argv,
+                             const char *first,
+                             va_list     args)
+{
+  for (const char *arg = first; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, g_strdup (arg));
+}
+
+/**
+ * mutual_peer_argv_add:
+ * @argv: an argument vector that owns its strings (freed with g_free())
+ * @first: the first argument to append, then the others, then %NULL
+ *
+ * Appends copies of the arguments.
+ */
+void
+mutual_peer_argv_add (GPtrArray  *argv,
+                      const char *first,
+                      ...)
 {
   va_list args;
 
   va_start (args, first);
-  for (const char *arg = first; arg != NULL; arg = va_arg (args, const char *))
-    g_ptr_array_add (argv, g_strdup (arg));
+  mutual_peer_argv_add_valist (argv, first, args);
   va_end (args);
 }
 
@@ -1122,39 +1145,39 @@ configure_gnutls_serv (MutualPeer              *self,
       break;
     }
 
-  argv_add (launch->argv, program, "--port", port, "--priority", priority,
+  mutual_peer_argv_add (launch->argv, program, "--port", port, "--priority", priority,
             "--x509certfile", cert, "--x509keyfile", key, NULL);
   if (has_client_cas (config))
     {
       g_autofree char *cas = work_path (self, "client-ca.pem");
 
-      argv_add (launch->argv, "--x509cafile", cas, NULL);
+      mutual_peer_argv_add (launch->argv, "--x509cafile", cas, NULL);
     }
   if (config->crl_file != NULL)
     {
       g_autofree char *crl = work_path (self, "client-crl.pem");
 
-      argv_add (launch->argv, "--x509crlfile", crl, NULL);
+      mutual_peer_argv_add (launch->argv, "--x509crlfile", crl, NULL);
     }
   switch (config->client_auth)
     {
     case MUTUAL_PEER_CLIENT_AUTH_REQUIRE:
       /* Without --verify-client-cert any certificate is accepted. */
-      argv_add (launch->argv, "--require-client-cert", "--verify-client-cert", NULL);
+      mutual_peer_argv_add (launch->argv, "--require-client-cert", "--verify-client-cert", NULL);
       break;
     case MUTUAL_PEER_CLIENT_AUTH_REQUEST:
-      argv_add (launch->argv, "--verify-client-cert", NULL);
+      mutual_peer_argv_add (launch->argv, "--verify-client-cert", NULL);
       break;
     case MUTUAL_PEER_CLIENT_AUTH_NONE:
     default:
-      argv_add (launch->argv, "--disable-client-cert", NULL);
+      mutual_peer_argv_add (launch->argv, "--disable-client-cert", NULL);
       break;
     }
   if (config->ocsp_response_file != NULL)
     {
       g_autofree char *ocsp = work_path (self, "ocsp-response.der");
 
-      argv_add (launch->argv, "--ocsp-response", ocsp, NULL);
+      mutual_peer_argv_add (launch->argv, "--ocsp-response", ocsp, NULL);
     }
 
   {
@@ -1184,7 +1207,7 @@ configure_openssl_s_server (MutualPeer              *self,
   if (!copy_file (config->server_cert_file, leaf, 0644, error))
     return FALSE;
 
-  argv_add (launch->argv, program, "s_server", "-accept", PEER_HOST ":0",
+  mutual_peer_argv_add (launch->argv, program, "s_server", "-accept", PEER_HOST ":0",
             "-cert", leaf, "-key", key, "-www", NULL);
   if (config->server_chain_file != NULL)
     {
@@ -1192,29 +1215,29 @@ configure_openssl_s_server (MutualPeer              *self,
 
       if (!copy_file (config->server_chain_file, chain, 0644, error))
         return FALSE;
-      argv_add (launch->argv, "-cert_chain", chain, NULL);
+      mutual_peer_argv_add (launch->argv, "-cert_chain", chain, NULL);
     }
   if (has_client_cas (config))
     {
       g_autofree char *cas = work_path (self, "client-ca.pem");
 
-      argv_add (launch->argv, "-CAfile", cas, NULL);
+      mutual_peer_argv_add (launch->argv, "-CAfile", cas, NULL);
     }
   if (config->crl_file != NULL)
     {
       g_autofree char *crl = work_path (self, "client-crl.pem");
 
       /* -crl_check checks the leaf against its issuer's CRL, which must be there. */
-      argv_add (launch->argv, "-CRL", crl, "-crl_check", NULL);
+      mutual_peer_argv_add (launch->argv, "-CRL", crl, "-crl_check", NULL);
     }
   switch (config->client_auth)
     {
     case MUTUAL_PEER_CLIENT_AUTH_REQUIRE:
       /* Without -verify_return_error any certificate is accepted. */
-      argv_add (launch->argv, "-Verify", "4", "-verify_return_error", NULL);
+      mutual_peer_argv_add (launch->argv, "-Verify", "4", "-verify_return_error", NULL);
       break;
     case MUTUAL_PEER_CLIENT_AUTH_REQUEST:
-      argv_add (launch->argv, "-verify", "4", "-verify_return_error", NULL);
+      mutual_peer_argv_add (launch->argv, "-verify", "4", "-verify_return_error", NULL);
       break;
     case MUTUAL_PEER_CLIENT_AUTH_NONE:
     default:
@@ -1223,10 +1246,10 @@ configure_openssl_s_server (MutualPeer              *self,
   switch (config->tls_versions)
     {
     case MUTUAL_PEER_TLS_1_2_ONLY:
-      argv_add (launch->argv, "-tls1_2", NULL);
+      mutual_peer_argv_add (launch->argv, "-tls1_2", NULL);
       break;
     case MUTUAL_PEER_TLS_1_3_ONLY:
-      argv_add (launch->argv, "-tls1_3", NULL);
+      mutual_peer_argv_add (launch->argv, "-tls1_3", NULL);
       break;
     case MUTUAL_PEER_TLS_1_2_AND_1_3:
     default:
@@ -1236,7 +1259,7 @@ configure_openssl_s_server (MutualPeer              *self,
     {
       g_autofree char *ocsp = work_path (self, "ocsp-response.der");
 
-      argv_add (launch->argv, "-status_file", ocsp, NULL);
+      mutual_peer_argv_add (launch->argv, "-status_file", ocsp, NULL);
     }
 
   launch->log_name = "s_server.log";
@@ -1340,7 +1363,7 @@ configure_nginx (MutualPeer              *self,
   if (!write_file (conf_path, conf->str, conf->len, 0644, error))
     return FALSE;
 
-  argv_add (launch->argv, program, "-p", prefix, "-c", conf_path, "-e", error_log, NULL);
+  mutual_peer_argv_add (launch->argv, program, "-p", prefix, "-c", conf_path, "-e", error_log, NULL);
   add_log_file (self, "error.log");
   add_log_file (self, "access.log");
   launch->log_name = "nginx.log";
@@ -1413,7 +1436,7 @@ configure_mosquitto (MutualPeer              *self,
       launch->envp = g_environ_setenv (launch->envp, "OPENSSL_CONF", openssl_conf_path, TRUE);
     }
 
-  argv_add (launch->argv, program, "-c", conf_path, NULL);
+  mutual_peer_argv_add (launch->argv, program, "-c", conf_path, NULL);
   launch->log_name = "mosquitto.log";
   return TRUE;
 }
@@ -1584,7 +1607,7 @@ prepare_postgresql (MutualPeer              *self,
   child.gid = setup->gid;
   add_log_file (self, "postgresql-setup.log");
 
-  argv_add (argv, initdb, "--pgdata", setup->data_dir, "--username", "postgres",
+  mutual_peer_argv_add (argv, initdb, "--pgdata", setup->data_dir, "--username", "postgres",
             "--auth", "trust", "--encoding", "UTF8", "--no-locale", "--no-sync",
             "--no-instructions", NULL);
   if (!run_tool (argv, envp, self->work_dir, NULL, log_path, &child, error))
@@ -1667,7 +1690,7 @@ prepare_postgresql (MutualPeer              *self,
       if (!write_file (roles_path, roles->str, roles->len, 0644, error))
         return FALSE;
       g_ptr_array_set_size (argv, 0);
-      argv_add (argv, setup->postgres, "--single", "-D", setup->data_dir, "postgres", NULL);
+      mutual_peer_argv_add (argv, setup->postgres, "--single", "-D", setup->data_dir, "postgres", NULL);
       if (!run_tool (argv, envp, self->work_dir, roles_path, log_path, &child, error))
         return FALSE;
       /* Single-user mode reports a failed statement and still exits 0. */
@@ -1695,7 +1718,7 @@ configure_postgresql (MutualPeer       *self,
 {
   g_autofree char *port = g_strdup_printf ("%u", self->port);
 
-  argv_add (launch->argv, setup->postgres, "-D", setup->data_dir, "-p", port, NULL);
+  mutual_peer_argv_add (launch->argv, setup->postgres, "-D", setup->data_dir, "-p", port, NULL);
   launch->envp = g_environ_setenv (launch->envp, "LC_ALL", "C.UTF-8", TRUE);
   launch->log_name = "postgresql.log";
   launch->ready_marker = "database system is ready to accept connections";
@@ -2706,14 +2729,14 @@ mutual_peer_make_ocsp_response (const char  *cert_file,
   ok = write_file (index_path, index, -1, 0600, error);
   if (ok)
     {
-      argv_add (argv, openssl, "ocsp", "-issuer", issuer_file, "-cert", cert_file, "-no_nonce",
+      mutual_peer_argv_add (argv, openssl, "ocsp", "-issuer", issuer_file, "-cert", cert_file, "-no_nonce",
                 "-reqout", request_path, NULL);
       ok = run_tool (argv, envp, dir, NULL, log_path, &child, error);
     }
   if (ok)
     {
       g_ptr_array_set_size (argv, 0);
-      argv_add (argv, openssl, "ocsp", "-index", index_path, "-CA", issuer_file,
+      mutual_peer_argv_add (argv, openssl, "ocsp", "-index", index_path, "-CA", issuer_file,
                 "-rsigner", issuer_file, "-rkey", issuer_key_file, "-reqin", request_path,
                 "-respout", output_file, "-ndays", "1", NULL);
       ok = run_tool (argv, envp, dir, NULL, log_path, &child, error);

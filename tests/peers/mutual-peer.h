@@ -125,6 +125,12 @@ gboolean        mutual_peer_port_accepts            (guint16                 por
                                                      guint                   timeout_ms);
 gboolean        mutual_peer_process_alive           (GPid                    pid,
                                                      gboolean                with_group);
+void            mutual_peer_argv_add                (GPtrArray              *argv,
+                                                     const char             *first,
+                                                     ...) G_GNUC_NULL_TERMINATED;
+void            mutual_peer_argv_add_valist         (GPtrArray              *argv,
+                                                     const char             *first,
+                                                     va_list                 args);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MutualPeer, mutual_peer_free)
 

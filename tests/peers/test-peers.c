@@ -107,25 +107,12 @@ version_label (MutualPeerTlsVersions versions)
 }
 
 /* Argument vectors own copies of their arguments (g_ptr_array_new_with_free_func
- * (g_free)). */
+ * (g_free)); mutual_peer_argv_add() appends them. */
 static void
 add_arg (GPtrArray  *argv,
          const char *arg)
 {
-  g_ptr_array_add (argv, g_strdup (arg));
-}
-
-static void G_GNUC_NULL_TERMINATED
-add_args (GPtrArray  *argv,
-          const char *first,
-          ...)
-{
-  va_list args;
-
-  va_start (args, first);
-  for (const char *arg = first; arg != NULL; arg = va_arg (args, const char *))
-    add_arg (argv, arg);
-  va_end (args);
+  mutual_peer_argv_add (argv, arg, NULL);
 }
 
 /* Runs a reference client under timeout(1), so that no client can hang the test. */
@@ -182,8 +169,7 @@ run_client (const char *input,
   va_list args;
 
   va_start (args, first);
-  for (const char *arg = first; arg != NULL; arg = va_arg (args, const char *))
-    add_arg (argv, arg);
+  mutual_peer_argv_add_valist (argv, first, args);
   va_end (args);
   g_ptr_array_add (argv, NULL);
 
@@ -581,7 +567,7 @@ add_identity (GPtrArray  *argv,
 
   client_files (client, &cert, &key);
   if (cert != NULL)
-    add_args (argv, cert_option, cert, key_option, key, NULL);
+    mutual_peer_argv_add (argv, cert_option, cert, key_option, key, NULL);
 }
 
 static ClientRun *
@@ -603,7 +589,7 @@ gnutls_cli (MutualPeer            *peer,
   g_autofree char *ca = fixture ("root-ca.pem");
   g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
 
-  add_args (argv, "gnutls-cli", "--port", port, "--priority", gnutls_priority (versions),
+  mutual_peer_argv_add (argv, "gnutls-cli", "--port", port, "--priority", gnutls_priority (versions),
             "--x509cafile", ca, NULL);
   add_identity (argv, client, "--x509certfile", "--x509keyfile");
   add_arg (argv, mutual_peer_get_host (peer));
@@ -622,12 +608,12 @@ s_client (MutualPeer *peer,
   g_autofree char *ca = fixture ("root-ca.pem");
   g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
 
-  add_args (argv, "openssl", "s_client", "-brief", "-ign_eof", "-verify_return_error",
+  mutual_peer_argv_add (argv, "openssl", "s_client", "-brief", "-ign_eof", "-verify_return_error",
             "-verify_ip", "127.0.0.1", "-connect", connect, "-CAfile", ca, NULL);
   if (version_flag != NULL)
     add_arg (argv, version_flag);
   if (mutual_peer_get_kind (peer) == MUTUAL_PEER_POSTGRESQL)
-    add_args (argv, "-starttls", "postgres", NULL);
+    mutual_peer_argv_add (argv, "-starttls", "postgres", NULL);
   add_identity (argv, client, "-cert", "-key");
   return run_argv (argv, CLIENT_TIMEOUT_S, HTTP_REQUEST);
 }
@@ -642,15 +628,15 @@ curl (MutualPeer            *peer,
   g_autofree char *ca = fixture ("root-ca.pem");
   g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
 
-  add_args (argv, "curl", "--silent", "--show-error", "--max-time", "20", "--cacert", ca,
+  mutual_peer_argv_add (argv, "curl", "--silent", "--show-error", "--max-time", "20", "--cacert", ca,
             "--write-out", "\nHTTP_STATUS=%{http_code}\n", NULL);
   switch (versions)
     {
     case MUTUAL_PEER_TLS_1_2_ONLY:
-      add_args (argv, "--tlsv1.2", "--tls-max", "1.2", NULL);
+      mutual_peer_argv_add (argv, "--tlsv1.2", "--tls-max", "1.2", NULL);
       break;
     case MUTUAL_PEER_TLS_1_3_ONLY:
-      add_args (argv, "--tlsv1.3", "--tls-max", "1.3", NULL);
+      mutual_peer_argv_add (argv, "--tlsv1.3", "--tls-max", "1.3", NULL);
       break;
     case MUTUAL_PEER_TLS_1_2_AND_1_3:
     default:
@@ -670,7 +656,7 @@ mosquitto_pub (MutualPeer *peer,
   g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
 
   /* QoS 1: the broker must acknowledge the message. */
-  add_args (argv, "mosquitto_pub", "-d", "-h", mutual_peer_get_host (peer), "-p", port,
+  mutual_peer_argv_add (argv, "mosquitto_pub", "-d", "-h", mutual_peer_get_host (peer), "-p", port,
             "--cafile", ca, "-q", "1", "-t", "mutual/test", "-m", "hello", NULL);
   add_identity (argv, client, "--cert", "--key");
   return run_argv (argv, CLIENT_TIMEOUT_S, NULL);
