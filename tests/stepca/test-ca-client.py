@@ -14,7 +14,8 @@ matching): CA down, CA silent, 401, 500, malformed JSON, clock skew, a CA with a
 untrusted TLS certificate, a wrong root at bootstrap, and certificates from another
 root, for another subject and for another key, served by a small HTTPS server in this
 test that listens on the CA's own address with a certificate under the CA's root.
-Runs under MUTUAL_TEST_NEEDS=keyring; TAP output; the CAs are always stopped, and no
+A renewal killed at each step of the keyring write leaves exactly one complete
+identity; a locked keyring is reported and changes nothing. Runs under MUTUAL_TEST_NEEDS=keyring; TAP output; the CAs are always stopped, and no
 token, password or key may appear in anything mutualctl printed.
 """
 
@@ -66,9 +67,10 @@ class Ctl:
         self.outputs = []
         self.secrets = []
 
-    def __call__(self, *args, timeout=60):
+    def __call__(self, *args, timeout=60, env=None):
         result = subprocess.run([self.path, *args, "--json"], capture_output=True, text=True,
-                                stdin=subprocess.DEVNULL, timeout=timeout)
+                                stdin=subprocess.DEVNULL, timeout=timeout,
+                                env=dict(os.environ, **env) if env else None)
         self.outputs.append(result.stdout + result.stderr)
         try:
             body = json.loads(result.stdout) if result.stdout.strip() else None
@@ -425,6 +427,20 @@ def checks(ctl, ca, refusing, work, started):
         rc, body, err = ctl("renew", id_ or "-", "--force")
         tap.ok(rc == 0, f"renew {name} --force", (rc, body, err))
 
+    # A renewal killed at each step of the keyring write: the next run finds exactly one
+    # complete alice, the old one or the new one, and renews her again.
+    for step in range(1, 5):
+        before = generation_of(ctl, alice_id, work)
+        rc, body, err = ctl("renew", alice_id, "--force", env={"MUTUAL_FAULT_INJECTION": f"write:{step}"})
+        killed = rc == 86
+        ids = [i["id"] for i in (ctl("list")[1] or {}).get("identities", [])]
+        now = generation_of(ctl, alice_id, work)
+        tap.ok(killed and ids.count(alice_id) == 1 and now is not None and now[1] == "key matches",
+               f"renewal killed after step {step} of the keyring write: one complete alice, "
+               f"{'the old' if now == before else 'the new'} one", (rc, err, ids, before, now))
+        rc, body, err = ctl("renew", alice_id, "--force")
+        tap.ok(rc == 0, f"and she renews again after the kill at step {step}", (rc, body, err))
+
     # Renewal after expiry.
     wait = expiry - time.time() + 1.5
     tap.diag(f"waiting {max(wait, 0):.0f} s for bob's and erin's certificates to expire")
@@ -484,6 +500,15 @@ def checks(ctl, ca, refusing, work, started):
                "a CA that sends another root at bootstrap: fingerprint-mismatch", (rc, body, err))
     finally:
         fake.stop()
+
+    # Last, as nothing unlocks the keyring again without a prompt: a keyring locked
+    # before the renewal. It cannot read the key, says so, and changes nothing.
+    summary = lambda identity: identity and (identity["sha256"], identity["not_after"])
+    before = summary(ctl.identity(alice_id))
+    subprocess.run(["secret-tool", "lock", "--collection=login"], capture_output=True, text=True)
+    rc, body, err = ctl("renew", alice_id, "--force")
+    tap.ok(rc == 4 and "locked" in err, "keyring locked: exit 4, the keyring is locked", (rc, body, err))
+    tap.eq(summary(ctl.identity(alice_id)), before, "keyring locked: alice is still listed, unchanged")
 
     leaked = [s for s in ctl.secrets for out in ctl.outputs if s and s in out]
     tap.ok(not leaked, f"no token or password in anything mutualctl printed "
