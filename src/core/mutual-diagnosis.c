@@ -651,6 +651,20 @@ diagnose_handshake (Diagnosis *d)
       return TRUE;
     }
 
+  if (e->handshake_too_large)
+    {
+      f = add (d, "handshake-too-large", MUTUAL_FINDING_ERROR, TRUE,
+               g_strdup (_("The server sent far too much during the handshake")),
+               g_strdup_printf (_("The server sent over %" G_GUINT64_FORMAT " KiB before the handshake completed; "
+                                  "real handshakes, even with long certificate chains and CA lists, send a few "
+                                  "dozen. The probe stopped reading: this is not a TLS server that behaves, or "
+                                  "it sends an absurd certificate chain."), e->handshake_bytes / 1024),
+               _("Check the server's certificate chain and CA list, and that this port speaks TLS."));
+      evidence (f, _("Bytes received during the handshake: %" G_GUINT64_FORMAT), e->handshake_bytes);
+      add_request_evidence (d, f);
+      return TRUE;
+    }
+
   if (e->peer_closed && e->certificate_requested)
     {
       diagnose_client_refusal (d, _("the server closed the connection during the handshake"));

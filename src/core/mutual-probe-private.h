@@ -39,6 +39,8 @@ typedef struct
   gboolean peer_closed;                  /* the server closed the connection */
   gboolean write_refused;                /* a write met the closed connection */
   GByteArray *first_bytes;               /* the first bytes the server sent, up to 64 */
+  guint64 handshake_bytes;               /* what the server sent before the handshake ended */
+  gboolean handshake_too_large;          /* the probe stopped reading: too much of it */
   gboolean certificate_requested;
   GPtrArray *acceptable_cas;             /* char * DN strings, possibly empty */
   int identity_ca_listed;                /* 1 when a CA of the identity's chain is in the

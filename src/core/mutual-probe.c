@@ -95,6 +95,12 @@ G_DEFINE_FINAL_TYPE (MutualProbe, mutual_probe, G_TYPE_OBJECT)
 #define DEFAULT_STEP_MS 10000
 #define DEFAULT_TOTAL_MS 30000
 #define PROBE_MAX_INPUT (64 * 1024)
+/* What the server may send before the handshake completes. GnuTLS buffers a whole
+ * handshake message before it checks its size (up to 16 MB, the 24-bit length field),
+ * and refuses one over 128 KiB only then: a hostile server could make every one of
+ * hundreds of concurrent probes hold 16 MB. Real flights, even with long CA lists,
+ * stay far below this. */
+#define PROBE_MAX_HANDSHAKE_INPUT (256 * 1024)
 #define RAW_READ_MS 1000
 
 static void finish (MutualProbe        *self,
@@ -1090,6 +1096,16 @@ pull_cb (gnutls_transport_ptr_t  data,
     }
   if (n == 0)
     self->evidence.peer_closed = TRUE;
+  if (n > 0 && !self->evidence.handshake_done)
+    {
+      self->evidence.handshake_bytes += n;
+      if (self->evidence.handshake_bytes > PROBE_MAX_HANDSHAKE_INPUT)
+        {
+          self->evidence.handshake_too_large = TRUE;
+          gnutls_transport_set_errno (self->session, EMSGSIZE);
+          return -1;
+        }
+    }
   /* Kept to recognise a server that does not speak TLS. */
   if (n > 0 && self->evidence.first_bytes->len < 64)
     g_byte_array_append (self->evidence.first_bytes, buffer,
@@ -1278,6 +1294,11 @@ handshake_failed (MutualProbe *self,
                                  gnutls_alert_get_name (self->evidence.alert_received),
                                  self->evidence.alert_received);
       _mutual_probe_step_add (self->step, "alert", _("Alert received"), summary);
+    }
+  else if (self->evidence.handshake_too_large)
+    {
+      summary = g_strdup_printf (_("The server sent more than %u KiB before the handshake completed"),
+                                 PROBE_MAX_HANDSHAKE_INPUT / 1024);
     }
   else
     {
