@@ -104,6 +104,14 @@ mutual_ca_client_class_init (MutualCaClientClass *klass)
   object_class->set_property = mutual_ca_client_set_property;
   object_class->get_property = mutual_ca_client_get_property;
 
+  /* libsoup 3.2 gives the client certificate to the TLS connection only when the
+   * server asks for one, after glib-networking has keyed its TLS session cache by the
+   * server's address alone: a later connection to the same CA would resume the session
+   * of another identity, or of a connection without a certificate, and step-ca would
+   * renew that one or refuse. Every CA connection must authenticate afresh, so the
+   * process asks for no session tickets, unless the user chose a priority string. */
+  g_setenv ("G_TLS_GNUTLS_PRIORITY", "NORMAL:%NO_TICKETS", FALSE);
+
   properties[PROP_PROFILE] =
     g_param_spec_object ("profile", NULL, NULL, MUTUAL_TYPE_CA_PROFILE,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);

@@ -35,6 +35,8 @@ G_BEGIN_DECLS
  * @MUTUAL_CA_ERROR_NO_PROVISIONER: the CA has no provisioner of that name
  * @MUTUAL_CA_ERROR_UNSUPPORTED: something the CA uses that Mutual does not support
  * @MUTUAL_CA_ERROR_NO_PROFILE: the identity has no CA profile to renew it with
+ * @MUTUAL_CA_ERROR_BUSY: the identity is being renewed already (by this process or
+ *   another)
  *
  * Errors of CA clients. Messages never hold a token, a password or a key.
  */
@@ -55,6 +57,7 @@ typedef enum
   MUTUAL_CA_ERROR_NO_PROVISIONER,
   MUTUAL_CA_ERROR_UNSUPPORTED,
   MUTUAL_CA_ERROR_NO_PROFILE,
+  MUTUAL_CA_ERROR_BUSY,
 } MutualCaError;
 
 GQuark mutual_ca_error_quark (void);

@@ -21,6 +21,7 @@
 #include "mutual-probe-step.h"
 #include "mutual-problem.h"
 #include "mutual-renewal.h"
+#include "mutual-renewal-agent.h"
 #include "mutual-request.h"
 #include "mutual-section.h"
 #include "mutual-trust.h"

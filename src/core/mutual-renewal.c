@@ -1,7 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include "mutual-ca-client-private.h"
 #include "mutual-renewal.h"
@@ -20,6 +25,7 @@ typedef struct
   MutualCaRenewal renewal;
   char *label;
   char *subject;
+  int lock_fd;
 } Job;
 
 static void
@@ -30,6 +36,8 @@ job_free (Job *job)
   g_clear_object (&job->client);
   g_clear_pointer (&job->label, g_free);
   g_clear_pointer (&job->subject, g_free);
+  if (job->lock_fd >= 0)
+    close (job->lock_fd);
   g_free (job);
 }
 
@@ -120,6 +128,7 @@ mutual_renewal_enroll_async (MutualIdentityStore *store,
   task = g_task_new (store, cancellable, callback, user_data);
   g_task_set_source_tag (task, mutual_renewal_enroll_async);
   job = g_new0 (Job, 1);
+  job->lock_fd = -1;
   job->store = g_object_ref (store);
   job->client = g_object_ref (client);
   job->label = g_strdup (label);
@@ -142,6 +151,38 @@ mutual_renewal_enroll_finish (GAsyncResult  *result,
 }
 
 /* Renew */
+
+/* One renewal of an identity at a time, across processes (the agent, the GUI,
+ * mutualctl renew): an exclusive lock on a file named after the identity, held until
+ * the job ends, and released by the system if the process dies. */
+static int
+lock_identity (MutualIdentity  *identity,
+               GError         **error)
+{
+  g_autofree char *folder = g_build_filename (g_get_user_runtime_dir (), "mutual", NULL);
+  g_autofree char *name = g_strdup_printf ("renew-%s.lock", mutual_identity_get_id (identity));
+  g_autofree char *path = g_build_filename (folder, name, NULL);
+  int fd;
+
+  if (g_mkdir_with_parents (folder, 0700) != 0 ||
+      (fd = open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) < 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), _("Cannot create %s: %s"), path,
+                   g_strerror (saved));
+      return -1;
+    }
+  if (flock (fd, LOCK_EX | LOCK_NB) != 0)
+    {
+      close (fd);
+      g_set_error (error, MUTUAL_CA_ERROR, MUTUAL_CA_ERROR_BUSY,
+                   _("“%s” is being renewed already, by this or another program"),
+                   mutual_identity_get_label (identity));
+      return -1;
+    }
+  return fd;
+}
 
 static void
 credentials_cb (GObject      *source,
@@ -215,6 +256,7 @@ mutual_renewal_renew_async (MutualIdentityStore *store,
     }
 
   job = g_new0 (Job, 1);
+  job->lock_fd = -1;
   job->store = g_object_ref (store);
   job->identity = g_object_ref (identity);
   job->renewal = renewal;
@@ -222,6 +264,12 @@ mutual_renewal_renew_async (MutualIdentityStore *store,
   job->client = mutual_ca_client_new_for_profile (profile, &error);
   g_task_set_task_data (task, job, (GDestroyNotify) job_free);
   if (job->client == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  job->lock_fd = lock_identity (identity, &error);
+  if (job->lock_fd < 0)
     {
       g_task_return_error (task, error);
       return;
