@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib-unix.h>
 #include <glib/gi18n.h>
 #include <string.h>
 
@@ -36,6 +37,7 @@ mutual_cli_ca_exit_code_for (const GError *error)
     case MUTUAL_CA_ERROR_REJECTED_CERTIFICATE:
     case MUTUAL_CA_ERROR_REENROLL_NEEDED:
     case MUTUAL_CA_ERROR_UNSUPPORTED:
+    case MUTUAL_CA_ERROR_BUSY:
     default:
       return MUTUAL_EXIT_FAILED;
     }
@@ -340,6 +342,254 @@ run_renew (MutualCli  *cli,
   return MUTUAL_EXIT_OK;
 }
 
+/* status */
+
+static const char *
+reachable_text (int reachable)
+{
+  return reachable > 0 ? _("reachable") : reachable == 0 ? _("unreachable") : _("unknown");
+}
+
+static void
+status_json (MutualJson          *json,
+             MutualIdentity      *identity,
+             MutualRenewalRecord *record,
+             gint64               next)
+{
+  g_autofree char *next_text = next > 0 ? mutual_format_time_iso8601 (next) : NULL;
+  g_autofree char *attempt = record && record->last_attempt ? mutual_format_time_iso8601 (record->last_attempt)
+                                                              : NULL;
+  g_autofree char *success = record && record->last_success ? mutual_format_time_iso8601 (record->last_success)
+                                                              : NULL;
+
+  mutual_json_begin_object (json, NULL);
+  identity_json (json, identity);
+  mutual_json_string (json, "next_renewal", next_text);
+  mutual_json_boolean (json, "planned_by_agent", record != NULL && record->next_renewal == next && next > 0);
+  mutual_json_string (json, "last_attempt", attempt);
+  mutual_json_string (json, "last_success", success);
+  if (record != NULL && record->last_attempt > 0)
+    mutual_json_string (json, "last_result", record->last_ok ? "ok" : "failed");
+  else
+    mutual_json_null (json, "last_result");
+  if (record != NULL && record->last_error != NULL)
+    mutual_cli_json_add_error (json, "last_error", record->last_error_domain, record->last_error_code,
+                               record->last_error);
+  else
+    mutual_json_null (json, "last_error");
+  if (record != NULL && record->ca_reachable >= 0)
+    mutual_json_boolean (json, "ca_reachable", record->ca_reachable > 0);
+  else
+    mutual_json_null (json, "ca_reachable");
+  mutual_json_int (json, "failures", record ? record->failures : 0);
+  mutual_json_boolean (json, "reenroll_needed", record != NULL && record->reenroll_needed);
+  mutual_json_end_object (json);
+}
+
+static int
+run_status (MutualCli  *cli,
+            int         argc,
+            char      **argv)
+{
+  g_autoptr(MutualIdentityStore) store = NULL;
+  g_autoptr(GHashTable) records = NULL;
+  g_autoptr(GError) error = NULL;
+  MutualJson *json = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gboolean problems = FALSE;
+  guint shown = 0;
+  int exit_code;
+
+  if (!mutual_cli_parse (cli, NULL, &argc, &argv, &exit_code))
+    return exit_code;
+  if (argc > 1)
+    return mutual_cli_usage_error (cli, _("Unexpected argument “%s”"), argv[1]);
+
+  store = mutual_cli_open_store (&error);
+  if (store == NULL)
+    return fail (cli, error);
+  records = mutual_renewal_records_load ();
+
+  if (mutual_cli_get_json (cli))
+    {
+      json = mutual_cli_json_begin (cli, "mutualctl.status/1");
+      mutual_json_begin_array (json, "identities");
+    }
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (store)); i++)
+    {
+      g_autoptr(MutualIdentity) identity = g_list_model_get_item (G_LIST_MODEL (store), i);
+      MutualRenewalRecord *record = g_hash_table_lookup (records, mutual_identity_get_id (identity));
+      g_autofree char *expiry = NULL;
+      g_autofree char *next_text = NULL;
+      g_autofree char *last_text = NULL;
+      gint64 next;
+
+      if (mutual_identity_get_ca_profile (identity) == NULL)
+        continue;
+      /* The agent's plan holds for the certificate it was made for. */
+      if (record != NULL && g_strcmp0 (record->planned_for, mutual_identity_get_sha256 (identity)) != 0)
+        record = NULL;
+      next = record && !record->reenroll_needed && record->next_renewal > 0 ? record->next_renewal
+             : record && record->reenroll_needed ? 0 : mutual_renewal_get_due (identity);
+      problems |= (record != NULL && (record->failures > 0 || record->reenroll_needed)) ||
+                  mutual_validity_get_state (mutual_identity_get_validity (identity), now) ==
+                  MUTUAL_VALIDITY_EXPIRED;
+      shown++;
+
+      if (json != NULL)
+        {
+          status_json (json, identity, record, next);
+          continue;
+        }
+      expiry = describe_validity (identity);
+      next_text = next > 0 ? mutual_format_time (next) : g_strdup (_("never: enroll again"));
+      if (record == NULL || record->last_attempt == 0)
+        last_text = g_strdup (_("none yet"));
+      else
+        {
+          g_autofree char *when = mutual_format_time (record->last_attempt);
+
+          last_text = record->last_ok ? g_strdup_printf (_("%s, renewed"), when)
+                                      : g_strdup_printf (_("%s, failed (%u in a row): %s"), when,
+                                                         record->failures, record->last_error);
+        }
+      mutual_cli_print ("%s (%s)\n", mutual_identity_get_label (identity), mutual_identity_get_id (identity));
+      mutual_cli_print ("    %-13s %s\n", _("Certificate"), expiry);
+      mutual_cli_print ("    %-13s %s\n", _("Next renewal"), next_text);
+      mutual_cli_print ("    %-13s %s\n", _("Last attempt"), last_text);
+      mutual_cli_print ("    %-13s %s, %s\n", _("CA"), mutual_ca_profile_get_url (mutual_identity_get_ca_profile (identity)),
+                        reachable_text (record ? record->ca_reachable : -1));
+    }
+
+  if (json != NULL)
+    {
+      mutual_json_end_array (json);
+      mutual_cli_json_end (cli, json);
+    }
+  else if (shown == 0)
+    {
+      mutual_cli_print ("%s\n", _("No identity was enrolled with a CA. Enroll one with “mutualctl enroll”."));
+    }
+  return problems ? MUTUAL_EXIT_PROBLEMS : MUTUAL_EXIT_OK;
+}
+
+/* agent */
+
+static gboolean
+quit_cb (gpointer user_data)
+{
+  gboolean *running = user_data;
+
+  *running = FALSE;
+  g_main_context_wakeup (NULL);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+agent_event (MutualCli  *cli,
+             const char *kind,
+             const char *id,
+             const char *label,
+             gint64      when,
+             const char *message)
+{
+  g_autofree char *now = mutual_format_time_iso8601 (g_get_real_time () / G_USEC_PER_SEC);
+
+  if (mutual_cli_get_json (cli))
+    {
+      MutualJson *json = mutual_json_new (FALSE);
+      g_autofree char *when_text = when > 0 ? mutual_format_time_iso8601 (when) : NULL;
+      g_autofree char *text = NULL;
+
+      mutual_json_begin_object (json, NULL);
+      mutual_json_string (json, "schema", "mutualctl.agent-event/1");
+      mutual_json_string (json, "time", now);
+      mutual_json_string (json, "event", kind);
+      mutual_json_string (json, "id", id);
+      mutual_json_string (json, "label", label);
+      mutual_json_string (json, "next_renewal", when_text);
+      mutual_json_string (json, "message", message);
+      mutual_json_end_object (json);
+      text = mutual_json_free_to_string (json);
+      g_print ("%s\n", text);
+      return;
+    }
+  if (g_str_equal (kind, "planned"))
+    {
+      g_autofree char *when_text = mutual_format_time (when);
+
+      g_print (_("%s  “%s” (%s): renewal planned for %s"), now, label, id, when_text);
+    }
+  else if (g_str_equal (kind, "renewed"))
+    g_print (_("%s  “%s” (%s): renewed"), now, label, id);
+  else
+    g_print (_("%s  “%s” (%s): renewal failed: %s"), now, label, id, message);
+  g_print ("\n");
+}
+
+static void
+planned_cb (MutualRenewalAgent *agent,
+            const char         *id,
+            const char         *label,
+            gint64              when,
+            gpointer            user_data)
+{
+  agent_event (user_data, "planned", id, label, when, NULL);
+}
+
+static void
+finished_cb (MutualRenewalAgent *agent,
+             const char         *id,
+             const char         *label,
+             gboolean            ok,
+             const char         *message,
+             gpointer            user_data)
+{
+  agent_event (user_data, ok ? "renewed" : "failed", id, label, 0, message);
+}
+
+static int
+run_agent (MutualCli  *cli,
+           int         argc,
+           char      **argv)
+{
+  int timeout = 0;
+  const GOptionEntry entries[] = {
+    { "timeout", 0, 0, G_OPTION_ARG_INT, &timeout,
+      N_("Wait at most SECONDS for a CA (default 30)"), N_("SECONDS") },
+    { NULL }
+  };
+  g_autoptr(MutualIdentityStore) store = NULL;
+  g_autoptr(MutualRenewalAgent) agent = NULL;
+  gboolean running = TRUE;
+  guint sigint, sigterm;
+  int exit_code;
+
+  if (!mutual_cli_parse (cli, entries, &argc, &argv, &exit_code))
+    return exit_code;
+  if (argc > 1)
+    return mutual_cli_usage_error (cli, _("Unexpected argument “%s”"), argv[1]);
+  if (timeout < 0)
+    return mutual_cli_usage_error (cli, _("The timeout cannot be negative"));
+
+  store = mutual_identity_store_new ();
+  agent = mutual_renewal_agent_new (store);
+  mutual_renewal_agent_set_timeout (agent, timeout);
+  g_signal_connect (agent, "renewal-planned", G_CALLBACK (planned_cb), cli);
+  g_signal_connect (agent, "renewal-finished", G_CALLBACK (finished_cb), cli);
+  sigint = g_unix_signal_add (SIGINT, quit_cb, &running);
+  sigterm = g_unix_signal_add (SIGTERM, quit_cb, &running);
+  mutual_renewal_agent_start (agent);
+
+  while (running)
+    g_main_context_iteration (NULL, TRUE);
+
+  mutual_renewal_agent_stop (agent);
+  g_source_remove (sigint);
+  g_source_remove (sigterm);
+  return MUTUAL_EXIT_OK;
+}
+
 static const int ca_exit_codes[] = {
   MUTUAL_EXIT_OK, MUTUAL_EXIT_USAGE, MUTUAL_EXIT_INPUT, MUTUAL_EXIT_UNAVAILABLE, MUTUAL_EXIT_FAILED, -1
 };
@@ -369,4 +619,33 @@ const MutualCliCommand mutual_cli_command_renew = {
                     "be valid now; only then does it replace the old one in the keyring."),
   .exit_codes = ca_exit_codes,
   .run = run_renew,
+};
+
+static const int status_exit_codes[] = {
+  MUTUAL_EXIT_OK, MUTUAL_EXIT_PROBLEMS, MUTUAL_EXIT_USAGE, MUTUAL_EXIT_UNAVAILABLE, -1
+};
+
+const MutualCliCommand mutual_cli_command_status = {
+  .name = "status",
+  .parameter_string = NULL,
+  .summary = N_("Show the renewal of every enrolled identity"),
+  .description = N_("For each identity obtained from a CA: when it expires, when it will be renewed "
+                    "next, the last attempt and its result, and whether the CA could be reached, as "
+                    "the renewal agent last recorded them. Exit status 1 when a renewal keeps "
+                    "failing, needs a new enrollment, or a certificate has expired."),
+  .exit_codes = status_exit_codes,
+  .run = run_status,
+};
+
+const MutualCliCommand mutual_cli_command_agent = {
+  .name = "agent",
+  .parameter_string = NULL,
+  .summary = N_("Renew enrolled identities in the background, in the foreground"),
+  .description = N_("Runs the renewal agent until it is interrupted: each enrolled identity is "
+                    "renewed when its policy says, with a random jitter, retried with exponential "
+                    "backoff when it fails, and at once when the network comes back. Prints one line "
+                    "per event (with --json, one object per line). The systemd user unit "
+                    "mutualctl-agent.service runs it."),
+  .exit_codes = ca_exit_codes,
+  .run = run_agent,
 };

@@ -79,6 +79,7 @@ int          mutual_cli_main            (int                  argc,
                                          char               **argv);
 
 /* Commands, one per file. */
+extern const MutualCliCommand mutual_cli_command_agent;
 extern const MutualCliCommand mutual_cli_command_enroll;
 extern const MutualCliCommand mutual_cli_command_export;
 extern const MutualCliCommand mutual_cli_command_import;
@@ -89,6 +90,7 @@ extern const MutualCliCommand mutual_cli_command_remove;
 extern const MutualCliCommand mutual_cli_command_rename;
 extern const MutualCliCommand mutual_cli_command_renew;
 extern const MutualCliCommand mutual_cli_command_show;
+extern const MutualCliCommand mutual_cli_command_status;
 extern const MutualCliCommand mutual_cli_command_version;
 
 G_END_DECLS
