@@ -23,6 +23,7 @@ import datetime
 import http.server
 import json
 import os
+import queue
 import shutil
 import signal
 import socket
@@ -455,6 +456,56 @@ def checks(ctl, ca, refusing, work, started):
     tap.ok(rc == 5 and ca_error(body) == "reenroll-needed" and "enroll again" in err,
            "erin expired, the CA refuses: reenroll-needed, exit 5", (rc, body, err))
     tap.eq(generation_of(ctl, erin_id, work), before, "erin is left as she was")
+
+    # The agent renews ivan (15 s certificates, renewed 8 s before they expire) by
+    # itself, twice in a row, each time before the certificate expired.
+    rc, body, err = ctl("enroll", "--ca-url", url, "--fingerprint", fp, "--provisioner", short,
+                        "--password-file", passwords[short], "--subject", "ivan", "--renew-at", "8s")
+    ivan_id = ((body or {}).get("identity") or {}).get("id")
+    tap.ok(rc == 0 and body["ca"]["renew_policy"] == "8s", "enroll ivan, to be renewed 8 s before expiry",
+           (rc, body, err))
+    agent = subprocess.Popen([ctl.path, "agent", "--json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             stdin=subprocess.DEVNULL, text=True)
+    renewals = []
+    events = []
+    deadline = time.time() + 45
+    not_after = ctl.identity(ivan_id)["not_after"]
+    lines = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line) for line in agent.stdout], daemon=True).start()
+    try:
+        while time.time() < deadline and len(renewals) < 2:
+            try:
+                event = json.loads(lines.get(timeout=max(0.1, deadline - time.time())))
+            except queue.Empty:
+                break
+            events.append(event)
+            if event["id"] == ivan_id and event["event"] == "renewed":
+                expired_before = datetime.datetime.fromisoformat(
+                    not_after.replace("Z", "+00:00")).timestamp() <= time.time()
+                renewals.append(expired_before)
+                not_after = ctl.identity(ivan_id)["not_after"]
+    finally:
+        agent.send_signal(signal.SIGTERM)
+        try:
+            agent.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            agent.kill()
+            agent.wait()
+        agent_err = agent.stderr.read()
+        ctl.outputs.append(json.dumps(events) + agent_err)
+    tap.ok(len(renewals) == 2 and not any(renewals),
+           "the agent renewed ivan by itself twice in a row, each time before expiry",
+           (renewals, events[-10:], agent_err))
+    tap.eq(agent.returncode, 0, "the agent stops on SIGTERM with status 0")
+    rc, body, err = ctl("status")
+    mine = [i for i in (body or {}).get("identities", []) if i["identity"]["id"] == ivan_id]
+    tap.ok(mine and mine[0]["last_result"] == "ok" and mine[0]["ca_reachable"] is True and
+           mine[0]["planned_by_agent"] and mine[0]["next_renewal"],
+           "status: ivan's last attempt succeeded, the CA is reachable, the next renewal is planned",
+           (rc, mine))
+    erins = [i for i in (body or {}).get("identities", []) if i["identity"]["id"] == erin_id]
+    tap.ok(rc == 1 and erins and erins[0]["reenroll_needed"] is True and erins[0]["next_renewal"] is None,
+           "status: erin needs a new enrollment (exit 1), no renewal planned", (rc, erins))
 
     # Faults: alice against her CA's address.
     def fault(name, want_rc, want_error, *extra, text=None):
