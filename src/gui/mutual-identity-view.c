@@ -7,6 +7,7 @@
 #include "mutual-chain-group.h"
 #include "mutual-countdown.h"
 #include "mutual-identity-view.h"
+#include "mutual-page-stack.h"
 #include "mutual-section-group.h"
 
 /* A stored identity: a status header with a live countdown, what the keyring holds for
@@ -186,16 +187,6 @@ set_flag (MutualIdentityView *self,
 
 /* Navigation */
 
-static void
-remove_pages_after_visible (MutualIdentityView *self)
-{
-  GtkWidget *next;
-
-  while ((next = adw_leaflet_get_adjacent_child (self->leaflet,
-                                                 ADW_NAVIGATION_DIRECTION_FORWARD)) != NULL)
-    adw_leaflet_remove (self->leaflet, next);
-}
-
 /**
  * mutual_identity_view_show_certificate:
  *
@@ -205,15 +196,10 @@ void
 mutual_identity_view_show_certificate (MutualIdentityView *self,
                                        MutualCertificate  *certificate)
 {
-  GtkWidget *page;
-
   g_return_if_fail (MUTUAL_IS_IDENTITY_VIEW (self));
   g_return_if_fail (MUTUAL_IS_CERTIFICATE (certificate));
 
-  remove_pages_after_visible (self);
-  page = mutual_certificate_view_new (certificate);
-  adw_leaflet_append (self->leaflet, page);
-  adw_leaflet_set_visible_child (self->leaflet, page);
+  mutual_page_stack_push (self->leaflet, mutual_certificate_view_new (certificate));
 }
 
 static void
@@ -221,12 +207,9 @@ visible_child_changed_cb (MutualIdentityView *self,
                           GParamSpec         *pspec,
                           AdwLeaflet         *leaflet)
 {
-  set_flag (self, &self->can_go_back,
-            adw_leaflet_get_adjacent_child (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK) != NULL,
+  set_flag (self, &self->can_go_back, mutual_page_stack_can_go_back (self->leaflet),
             PROP_CAN_GO_BACK);
-
-  if (!adw_leaflet_get_child_transition_running (self->leaflet))
-    remove_pages_after_visible (self);
+  mutual_page_stack_settle (self->leaflet);
 }
 
 static void
@@ -234,9 +217,7 @@ transition_running_changed_cb (MutualIdentityView *self,
                                GParamSpec         *pspec,
                                AdwLeaflet         *leaflet)
 {
-  /* A page left by going back slides out first, and goes once it is out of sight. */
-  if (!adw_leaflet_get_child_transition_running (self->leaflet))
-    remove_pages_after_visible (self);
+  mutual_page_stack_settle (self->leaflet);
 }
 
 /* The header and the certificate's sections, as they stand now */

@@ -6,6 +6,7 @@
 #include "mutual-certificate-view.h"
 #include "mutual-chain-group.h"
 #include "mutual-inspect-view.h"
+#include "mutual-page-stack.h"
 #include "mutual-section-group.h"
 
 /* Everything one input held: its certificates, private keys (and which certificate each
@@ -140,16 +141,6 @@ mutual_inspect_view_get_verifying (MutualInspectView *self)
 
 /* Navigation */
 
-static void
-remove_pages_after_visible (MutualInspectView *self)
-{
-  GtkWidget *next;
-
-  while ((next = adw_leaflet_get_adjacent_child (self->leaflet,
-                                                 ADW_NAVIGATION_DIRECTION_FORWARD)) != NULL)
-    adw_leaflet_remove (self->leaflet, next);
-}
-
 /**
  * mutual_inspect_view_show_certificate:
  *
@@ -159,17 +150,10 @@ void
 mutual_inspect_view_show_certificate (MutualInspectView *self,
                                       MutualCertificate *certificate)
 {
-  GtkWidget *page;
-
   g_return_if_fail (MUTUAL_IS_INSPECT_VIEW (self));
   g_return_if_fail (MUTUAL_IS_CERTIFICATE (certificate));
 
-  /* Pages in front of the visible one were navigated away from. */
-  remove_pages_after_visible (self);
-
-  page = mutual_certificate_view_new (certificate);
-  adw_leaflet_append (self->leaflet, page);
-  adw_leaflet_set_visible_child (self->leaflet, page);
+  mutual_page_stack_push (self->leaflet, mutual_certificate_view_new (certificate));
 }
 
 static void
@@ -177,18 +161,14 @@ visible_child_changed_cb (MutualInspectView *self,
                           GParamSpec        *pspec,
                           AdwLeaflet        *leaflet)
 {
-  gboolean can_go_back;
+  gboolean can_go_back = mutual_page_stack_can_go_back (self->leaflet);
 
-  can_go_back = adw_leaflet_get_adjacent_child (self->leaflet,
-                                                ADW_NAVIGATION_DIRECTION_BACK) != NULL;
   if (can_go_back != self->can_go_back)
     {
       self->can_go_back = can_go_back;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_GO_BACK]);
     }
-
-  if (!adw_leaflet_get_child_transition_running (self->leaflet))
-    remove_pages_after_visible (self);
+  mutual_page_stack_settle (self->leaflet);
 }
 
 static void
@@ -196,9 +176,7 @@ transition_running_changed_cb (MutualInspectView *self,
                                GParamSpec        *pspec,
                                AdwLeaflet        *leaflet)
 {
-  /* A page left by going back slides out first, and goes once it is out of sight. */
-  if (!adw_leaflet_get_child_transition_running (self->leaflet))
-    remove_pages_after_visible (self);
+  mutual_page_stack_settle (self->leaflet);
 }
 
 /* Certificates, keys, requests, notes */

@@ -1716,6 +1716,8 @@ bind_store (MutualWindow *self)
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->store, "items-changed", G_CALLBACK (store_changed_cb), self,
                            G_CONNECT_SWAPPED);
+  /* The Test view offers the identities the sidebar lists. */
+  mutual_test_view_set_identities (self->test_view, self->store, G_LIST_MODEL (self->identities));
   update_sidebar (self);
 }
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "mutual-identity-view.h"
+#include "mutual-test-view.h"
 #include "mutual-window.h"
 
 G_BEGIN_DECLS
@@ -58,6 +59,7 @@ struct _MutualWindow
   GtkWidget *identity_menu_button;
   GtkStack *content_stack;
   AdwTabView *tab_view;
+  MutualTestView *test_view;
 };
 
 GtkFileFilter      *_mutual_window_new_certificate_filter  (void);

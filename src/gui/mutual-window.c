@@ -6,7 +6,9 @@
 
 #include "mutual-identity-view.h"
 #include "mutual-inspect-view.h"
+#include "mutual-page-stack.h"
 #include "mutual-password-dialog.h"
+#include "mutual-test-view.h"
 #include "mutual-window-private.h"
 
 /* The main window. The sidebar lists the identities in the keyring
@@ -120,6 +122,19 @@ mutual_window_get_identity_view (MutualWindow *self)
   return child != NULL && MUTUAL_IS_IDENTITY_VIEW (child) ? MUTUAL_IDENTITY_VIEW (child) : NULL;
 }
 
+/**
+ * mutual_window_get_test_view:
+ *
+ * Returns: (transfer none): the view of the Test page
+ */
+MutualTestView *
+mutual_window_get_test_view (MutualWindow *self)
+{
+  g_return_val_if_fail (MUTUAL_IS_WINDOW (self), NULL);
+
+  return self->test_view;
+}
+
 /* Title and navigation */
 
 void
@@ -161,6 +176,12 @@ _mutual_window_update_title (MutualWindow *self)
   gtk_window_set_title (GTK_WINDOW (self), mutual_bundle_get_source (bundle));
 }
 
+static gboolean
+test_page_shown (MutualWindow *self)
+{
+  return g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), "test") == 0;
+}
+
 void
 _mutual_window_update_navigation (MutualWindow *self)
 {
@@ -173,8 +194,12 @@ _mutual_window_update_navigation (MutualWindow *self)
 
   view = mutual_window_get_inspect_view (self);
   identity_view = mutual_window_get_identity_view (self);
-  can_go_back = (view != NULL && mutual_inspect_view_get_can_go_back (view)) ||
-                (identity_view != NULL && mutual_identity_view_get_can_go_back (identity_view));
+  /* The back button belongs to the page of the view stack that is shown. */
+  if (test_page_shown (self))
+    can_go_back = mutual_page_stack_can_go_back (mutual_test_view_get_page_stack (self->test_view));
+  else
+    can_go_back = (view != NULL && mutual_inspect_view_get_can_go_back (view)) ||
+                  (identity_view != NULL && mutual_identity_view_get_can_go_back (identity_view));
 
   gtk_widget_set_visible (self->back_button, can_go_back);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.go-back", can_go_back);
@@ -195,6 +220,15 @@ static void
 can_go_back_changed_cb (MutualWindow      *self,
                         GParamSpec        *pspec,
                         MutualInspectView *view)
+{
+  _mutual_window_update_navigation (self);
+}
+
+/* The page shown changed: in the view stack, or in the Test view's pages. */
+static void
+visible_page_changed_cb (MutualWindow *self,
+                         GParamSpec   *pspec,
+                         GObject      *stack)
 {
   _mutual_window_update_navigation (self);
 }
@@ -235,7 +269,10 @@ go_back_action_cb (GtkWidget  *widget,
   MutualInspectView *view = mutual_window_get_inspect_view (self);
   MutualIdentityView *identity_view = mutual_window_get_identity_view (self);
 
-  if (view != NULL)
+  if (test_page_shown (self))
+    adw_leaflet_navigate (mutual_test_view_get_page_stack (self->test_view),
+                          ADW_NAVIGATION_DIRECTION_BACK);
+  else if (view != NULL)
     mutual_inspect_view_go_back (view);
   else if (identity_view != NULL)
     mutual_identity_view_go_back (identity_view);
@@ -916,6 +953,7 @@ mutual_window_class_init (MutualWindowClass *klass)
 
   window_class->close_request = mutual_window_close_request;
 
+  g_type_ensure (MUTUAL_TYPE_TEST_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_BASE_PATH "/mutual-window.ui");
   gtk_widget_class_bind_template_child (widget_class, MutualWindow, toast_overlay);
@@ -926,7 +964,9 @@ mutual_window_class_init (MutualWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MutualWindow, back_button);
   gtk_widget_class_bind_template_child (widget_class, MutualWindow, content_stack);
   gtk_widget_class_bind_template_child (widget_class, MutualWindow, tab_view);
+  gtk_widget_class_bind_template_child (widget_class, MutualWindow, test_view);
   gtk_widget_class_bind_template_callback (widget_class, folded_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, visible_page_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, selected_page_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, n_pages_changed_cb);
   _mutual_window_identities_class_init (widget_class);
@@ -952,6 +992,9 @@ mutual_window_init (MutualWindow *self)
 
   setup_drop_target (self);
   _mutual_window_identities_init (self);
+  /* The Test page's back button follows its pages. */
+  g_signal_connect_object (mutual_test_view_get_page_stack (self->test_view), "notify::visible-child",
+                           G_CALLBACK (visible_page_changed_cb), self, G_CONNECT_SWAPPED);
   _mutual_window_update_navigation (self);
 
 #if DEVELOPMENT_BUILD

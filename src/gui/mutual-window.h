@@ -6,6 +6,7 @@
 #include "mutual-application.h"
 #include "mutual-identity-view.h"
 #include "mutual-inspect-view.h"
+#include "mutual-test-view.h"
 
 G_BEGIN_DECLS
 
@@ -34,6 +35,7 @@ void                 mutual_window_import_files          (MutualWindow      *sel
 void                 mutual_window_refresh_identities    (MutualWindow      *self);
 MutualIdentityStore *mutual_window_get_identity_store    (MutualWindow      *self);
 MutualIdentityView  *mutual_window_get_identity_view     (MutualWindow      *self);
+MutualTestView      *mutual_window_get_test_view         (MutualWindow      *self);
 void                 mutual_window_show_identity         (MutualWindow      *self,
                                                           MutualIdentity    *identity);
 

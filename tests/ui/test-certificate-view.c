@@ -25,34 +25,11 @@ static MutualApplication *app;
 
 /* Widget tree helpers: the tests look for what is on screen, as the user would. */
 
-static void
-collect (GtkWidget *widget,
-         GType      type,
-         GPtrArray *found)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    g_ptr_array_add (found, widget);
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    collect (child, type, found);
-}
-
-static GPtrArray *
-find_all (GtkWidget *root,
-          GType      type)
-{
-  GPtrArray *found = g_ptr_array_new ();
-
-  collect (root, type, found);
-  return found;
-}
-
 static AdwPreferencesGroup *
 find_group (GtkWidget  *root,
             const char *title)
 {
-  g_autoptr(GPtrArray) groups = find_all (root, ADW_TYPE_PREFERENCES_GROUP);
+  g_autoptr(GPtrArray) groups = mutual_test_ui_find_all (root, ADW_TYPE_PREFERENCES_GROUP);
 
   for (guint i = 0; i < groups->len; i++)
     {
@@ -67,7 +44,7 @@ find_group (GtkWidget  *root,
 static GPtrArray *
 row_titles (AdwPreferencesGroup *group)
 {
-  g_autoptr(GPtrArray) rows = find_all (GTK_WIDGET (group), ADW_TYPE_ACTION_ROW);
+  g_autoptr(GPtrArray) rows = mutual_test_ui_find_all (GTK_WIDGET (group), ADW_TYPE_ACTION_ROW);
   GPtrArray *titles = g_ptr_array_new ();
 
   for (guint i = 0; i < rows->len; i++)
@@ -79,7 +56,7 @@ static gboolean
 has_label (GtkWidget  *root,
            const char *text)
 {
-  g_autoptr(GPtrArray) labels = find_all (root, GTK_TYPE_LABEL);
+  g_autoptr(GPtrArray) labels = mutual_test_ui_find_all (root, GTK_TYPE_LABEL);
 
   for (guint i = 0; i < labels->len; i++)
     {
@@ -101,17 +78,6 @@ template_label (GtkWidget  *widget,
 
   g_assert_true (GTK_IS_LABEL (label));
   return gtk_label_get_text (GTK_LABEL (label));
-}
-
-static GtkWidget *
-template_child (gpointer    widget,
-                GType       type,
-                const char *name)
-{
-  GObject *child = gtk_widget_get_template_child (GTK_WIDGET (widget), type, name);
-
-  g_assert_true (GTK_IS_WIDGET (child));
-  return GTK_WIDGET (child);
 }
 
 /* What the certificate view shows in its header. */
@@ -137,12 +103,6 @@ shown_validity (GtkWidget *view)
 }
 
 /* Main loop conditions */
-
-static gboolean
-widget_mapped (gpointer data)
-{
-  return gtk_widget_get_mapped (GTK_WIDGET (data));
-}
 
 typedef struct
 {
@@ -201,15 +161,6 @@ wrong_password_shown (gpointer data)
          gtk_revealer_get_child_revealed (revealer);
 }
 
-static void
-spin_for (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, FALSE);
-}
-
 /* Windows and fixtures */
 
 static GFile *
@@ -227,7 +178,7 @@ present_main_window (void)
   MutualWindow *window = mutual_window_new (app);
 
   gtk_window_present (GTK_WINDOW (window));
-  mutual_test_ui_spin_until (widget_mapped, window, WAIT_MS);
+  mutual_test_ui_spin_until (mutual_test_ui_widget_mapped, window, WAIT_MS);
 
   return window;
 }
@@ -245,80 +196,6 @@ open_fixture (MutualWindow *window,
   return mutual_window_get_inspect_view (window);
 }
 
-static void
-close_and_wait (GtkWindow *window)
-{
-  GObject *weak = G_OBJECT (window);
-
-  g_object_add_weak_pointer (weak, (gpointer *) &weak);
-  gtk_window_destroy (window);
-  mutual_test_ui_wait_finalized (&weak, WAIT_MS);
-}
-
-static void
-set_dark (gboolean dark)
-{
-  GSettings *settings = mutual_application_get_settings (app);
-
-  if (dark)
-    g_settings_set_string (settings, "color-scheme", "dark");
-  else
-    g_settings_reset (settings, "color-scheme");
-  g_assert_true (adw_style_manager_get_dark (adw_style_manager_get_default ()) == dark);
-}
-
-static void
-screenshots (GtkWidget  *widget,
-             const char *name)
-{
-  g_autofree char *dark_name = g_strdup_printf ("%s-dark", name);
-  g_autofree char *light = NULL;
-  g_autofree char *dark = NULL;
-
-  /* Past the crossfades and slides. */
-  spin_for (500);
-  light = mutual_test_ui_screenshot (widget, name);
-  set_dark (TRUE);
-  spin_for (100);
-  dark = mutual_test_ui_screenshot (widget, dark_name);
-  set_dark (FALSE);
-}
-
-typedef struct
-{
-  char *text;
-  gboolean done;
-} ClipboardRead;
-
-static void
-read_text_cb (GObject      *source_object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  ClipboardRead *read = user_data;
-  g_autoptr(GError) error = NULL;
-
-  read->text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (source_object), result, &error);
-  g_assert_no_error (error);
-  read->done = TRUE;
-}
-
-static gboolean
-clipboard_read (gpointer data)
-{
-  return ((ClipboardRead *) data)->done;
-}
-
-static char *
-clipboard_text (GtkWidget *widget)
-{
-  ClipboardRead read = { NULL, FALSE };
-
-  gdk_clipboard_read_text_async (gtk_widget_get_clipboard (widget), NULL, read_text_cb, &read);
-  mutual_test_ui_spin_until (clipboard_read, &read, WAIT_MS);
-  return read.text;
-}
-
 static MutualFieldRow *
 find_field_row (GtkWidget  *root,
                 const char *section_title,
@@ -328,7 +205,7 @@ find_field_row (GtkWidget  *root,
   g_autoptr(GPtrArray) rows = NULL;
 
   g_assert_nonnull (group);
-  rows = find_all (GTK_WIDGET (group), MUTUAL_TYPE_FIELD_ROW);
+  rows = mutual_test_ui_find_all (GTK_WIDGET (group), MUTUAL_TYPE_FIELD_ROW);
   for (guint i = 0; i < rows->len; i++)
     {
       MutualFieldRow *row = g_ptr_array_index (rows, i);
@@ -342,7 +219,7 @@ find_field_row (GtkWidget  *root,
 static void
 scroll_to_bottom (GtkWidget *root)
 {
-  g_autoptr(GPtrArray) scrolled = find_all (root, GTK_TYPE_SCROLLED_WINDOW);
+  g_autoptr(GPtrArray) scrolled = mutual_test_ui_find_all (root, GTK_TYPE_SCROLLED_WINDOW);
 
   for (guint i = 0; i < scrolled->len; i++)
     {
@@ -465,29 +342,29 @@ test_certificate_view (void)
   g_assert_false (gtk_widget_get_mapped (view));
   g_assert_cmpint (scheduled_update (view), ==, 0);
   gtk_window_present (GTK_WINDOW (window));
-  mutual_test_ui_spin_until (widget_mapped, view, WAIT_MS);
+  mutual_test_ui_spin_until (mutual_test_ui_widget_mapped, view, WAIT_MS);
   g_assert_cmpint (scheduled_update (view), >, 0);
 
   /* Copying a fingerprint puts exactly its value on the clipboard. */
   fingerprint = find_field_row (view, "Identifiers", "SHA-256 fingerprint");
   g_assert_nonnull (fingerprint);
-  copy_button = template_child (fingerprint, MUTUAL_TYPE_FIELD_ROW, "copy_button");
+  copy_button = mutual_test_ui_template_child (fingerprint, MUTUAL_TYPE_FIELD_ROW, "copy_button");
   g_assert_true (gtk_widget_is_drawable (copy_button));
   g_assert_cmpstr (gtk_widget_get_tooltip_text (copy_button), ==, "Copy");
-  g_assert_true (gtk_widget_has_css_class (template_child (fingerprint, MUTUAL_TYPE_FIELD_ROW, "value_label"),
+  g_assert_true (gtk_widget_has_css_class (mutual_test_ui_template_child (fingerprint, MUTUAL_TYPE_FIELD_ROW, "value_label"),
                                            "monospace"));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fingerprint), "field.copy", NULL));
-  copied = clipboard_text (view);
+  copied = mutual_test_ui_clipboard_text (view, WAIT_MS);
   g_assert_cmpstr (copied, ==, mutual_field_row_get_value (fingerprint));
   g_clear_pointer (&copied, g_free);
 
   g_assert_true (gtk_widget_activate_action (view, "certificate.copy-pem", NULL));
-  copied = clipboard_text (view);
+  copied = mutual_test_ui_clipboard_text (view, WAIT_MS);
   g_assert_true (g_str_has_prefix (copied, "-----BEGIN CERTIFICATE-----"));
 
-  screenshots (GTK_WIDGET (window), "certificate-view");
+  mutual_test_ui_screenshots (GTK_WIDGET (window), "certificate-view", mutual_application_get_settings (app));
   scroll_to (GTK_WIDGET (find_group (view, "Identifiers")));
-  screenshots (GTK_WIDGET (window), "certificate-view-fields");
+  mutual_test_ui_screenshots (GTK_WIDGET (window), "certificate-view-fields", mutual_application_get_settings (app));
 
   /* Back to the overview; the certificate page goes once it has slid away. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.go-back", NULL));
@@ -495,7 +372,7 @@ test_certificate_view (void)
   mutual_test_ui_wait_finalized (&weak_view, WAIT_MS);
   g_assert_false (mutual_inspect_view_get_can_go_back (inspect));
 
-  close_and_wait (GTK_WINDOW (window));
+  mutual_test_ui_close_and_wait (GTK_WINDOW (window), WAIT_MS);
   mutual_test_ui_wait_finalized (&weak_inspect, WAIT_MS);
 }
 
@@ -514,10 +391,10 @@ test_expired (void)
   g_assert_cmpstr (header_text (view, "state_label"), ==, "Expired");
   g_assert_true (g_str_has_prefix (header_text (view, "countdown_label"),
                                    "expired "));
-  bar = template_child (view, MUTUAL_TYPE_CERTIFICATE_VIEW, "lifetime_bar");
+  bar = mutual_test_ui_template_child (view, MUTUAL_TYPE_CERTIFICATE_VIEW, "lifetime_bar");
   g_assert_true (gtk_widget_has_css_class (bar, "error"));
   g_assert_cmpfloat (gtk_level_bar_get_value (GTK_LEVEL_BAR (bar)), ==, 1.0);
-  spin_for (500);
+  mutual_test_ui_spin_for (500);
   g_free (mutual_test_ui_screenshot (GTK_WIDGET (window), "certificate-view-expired"));
 
   /* The chain says the same, on the overview. */
@@ -527,7 +404,7 @@ test_expired (void)
   g_assert_nonnull (find_group (GTK_WIDGET (inspect), "Chain"));
   g_assert_true (has_label (GTK_WIDGET (find_group (GTK_WIDGET (inspect), "Certificates")), "Expired"));
 
-  close_and_wait (GTK_WINDOW (window));
+  mutual_test_ui_close_and_wait (GTK_WINDOW (window), WAIT_MS);
 }
 
 static void
@@ -548,11 +425,11 @@ test_narrow (void)
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), <, 500);
 
   /* One back button at a time: to the overview first. */
-  identities_back = template_child (window, MUTUAL_TYPE_WINDOW, "identities_back_button");
-  back = template_child (window, MUTUAL_TYPE_WINDOW, "back_button");
+  identities_back = mutual_test_ui_template_child (window, MUTUAL_TYPE_WINDOW, "identities_back_button");
+  back = mutual_test_ui_template_child (window, MUTUAL_TYPE_WINDOW, "back_button");
   g_assert_true (gtk_widget_get_visible (back));
   g_assert_false (gtk_widget_get_visible (identities_back));
-  spin_for (500);
+  mutual_test_ui_spin_for (500);
   g_free (mutual_test_ui_screenshot (GTK_WIDGET (window), "certificate-view-narrow"));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.go-back", NULL));
@@ -560,10 +437,10 @@ test_narrow (void)
   g_assert_false (gtk_widget_get_visible (back));
   g_assert_true (gtk_widget_get_visible (identities_back));
   mutual_test_ui_spin_until (verified, inspect, WAIT_MS);
-  spin_for (500);
+  mutual_test_ui_spin_for (500);
   g_free (mutual_test_ui_screenshot (GTK_WIDGET (window), "inspect-view-narrow"));
 
-  close_and_wait (GTK_WINDOW (window));
+  mutual_test_ui_close_and_wait (GTK_WINDOW (window), WAIT_MS);
   g_settings_reset (settings, "window-width");
   g_settings_reset (settings, "window-height");
 }
@@ -593,7 +470,7 @@ test_inspect_view (void)
 
   group = find_group (GTK_WIDGET (inspect), "Private Keys");
   g_assert_nonnull (group);
-  rows = find_all (GTK_WIDGET (group), ADW_TYPE_ACTION_ROW);
+  rows = mutual_test_ui_find_all (GTK_WIDGET (group), ADW_TYPE_ACTION_ROW);
   g_assert_cmpuint (rows->len, ==, 1);
   g_assert_cmpstr (adw_preferences_row_get_title (g_ptr_array_index (rows, 0)), ==, "ECDSA P-256");
   g_assert_true (g_str_has_suffix (adw_action_row_get_subtitle (g_ptr_array_index (rows, 0)),
@@ -602,7 +479,7 @@ test_inspect_view (void)
   group = find_group (GTK_WIDGET (inspect), "Notes");
   g_assert_nonnull (group);
   g_clear_pointer (&rows, g_ptr_array_unref);
-  rows = find_all (GTK_WIDGET (group), ADW_TYPE_ACTION_ROW);
+  rows = mutual_test_ui_find_all (GTK_WIDGET (group), ADW_TYPE_ACTION_ROW);
   g_assert_cmpuint (rows->len, ==, 1);
   g_assert_nonnull (strstr (adw_preferences_row_get_title (g_ptr_array_index (rows, 0)), "X509 CRL"));
 
@@ -618,25 +495,25 @@ test_inspect_view (void)
   /* The fixture root is not among the system's CAs. */
   g_assert_true (has_label (GTK_WIDGET (group), "Not Trusted"));
   g_clear_pointer (&rows, g_ptr_array_unref);
-  rows = find_all (GTK_WIDGET (group), ADW_TYPE_ACTION_ROW);
+  rows = mutual_test_ui_find_all (GTK_WIDGET (group), ADW_TYPE_ACTION_ROW);
   g_assert_nonnull (strstr (adw_action_row_get_subtitle (g_ptr_array_index (rows, 2)),
                             "which is not among"));
 
-  screenshots (GTK_WIDGET (window), "inspect-view");
+  mutual_test_ui_screenshots (GTK_WIDGET (window), "inspect-view", mutual_application_get_settings (app));
   scroll_to_bottom (GTK_WIDGET (inspect));
-  screenshots (GTK_WIDGET (window), "inspect-view-chain");
+  mutual_test_ui_screenshots (GTK_WIDGET (window), "inspect-view-chain", mutual_application_get_settings (app));
 
   /* A link opens its certificate. */
   adw_action_row_activate (g_ptr_array_index (rows, 1));
   mutual_test_ui_spin_until (page_is_certificate_view, inspect, WAIT_MS);
   g_assert_cmpstr (header_text (mutual_inspect_view_get_visible_page (inspect), "title_label"), ==,
                    "Mutual Test Issuing CA 1");
-  g_assert_true (gtk_widget_get_visible (template_child (window, MUTUAL_TYPE_WINDOW, "back_button")));
+  g_assert_true (gtk_widget_get_visible (mutual_test_ui_template_child (window, MUTUAL_TYPE_WINDOW, "back_button")));
   weak_view = G_OBJECT (mutual_inspect_view_get_visible_page (inspect));
   g_object_add_weak_pointer (weak_view, (gpointer *) &weak_view);
 
   /* Everything goes with the window, the view shown and the one under it. */
-  close_and_wait (GTK_WINDOW (window));
+  mutual_test_ui_close_and_wait (GTK_WINDOW (window), WAIT_MS);
   mutual_test_ui_wait_finalized (&weak, WAIT_MS);
   mutual_test_ui_wait_finalized (&weak_view, WAIT_MS);
 }
@@ -645,8 +522,8 @@ static void
 activate_entry (MutualPasswordDialog *dialog,
                 const char           *password)
 {
-  GtkWidget *entry = template_child (dialog, MUTUAL_TYPE_PASSWORD_DIALOG, "entry");
-  g_autoptr(GPtrArray) texts = find_all (entry, GTK_TYPE_TEXT);
+  GtkWidget *entry = mutual_test_ui_template_child (dialog, MUTUAL_TYPE_PASSWORD_DIALOG, "entry");
+  g_autoptr(GPtrArray) texts = mutual_test_ui_find_all (entry, GTK_TYPE_TEXT);
 
   gtk_editable_set_text (GTK_EDITABLE (entry), password);
   /* Enter in the entry activates the default response, Unlock. */
@@ -674,20 +551,20 @@ test_password (void)
   g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (dialog)) == GTK_WINDOW (window));
   g_assert_cmpstr (mutual_password_dialog_get_source (dialog), ==, "openssl3.p12");
   g_assert_null (mutual_window_get_inspect_view (window));
-  mutual_test_ui_spin_until (widget_mapped, dialog, WAIT_MS);
-  spin_for (500);
+  mutual_test_ui_spin_until (mutual_test_ui_widget_mapped, dialog, WAIT_MS);
+  mutual_test_ui_spin_for (500);
 
   /* A wrong password: the same dialog stays, and says so. */
   activate_entry (dialog, "not-the-password");
   mutual_test_ui_spin_until (wrong_password_shown, dialog, WAIT_MS);
   g_assert_nonnull (weak_dialog);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dialog)));
-  error_label = template_child (dialog, MUTUAL_TYPE_PASSWORD_DIALOG, "error_label");
+  error_label = mutual_test_ui_template_child (dialog, MUTUAL_TYPE_PASSWORD_DIALOG, "error_label");
   g_assert_true (gtk_widget_is_drawable (error_label));
   g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (error_label)), "wrong"));
   g_assert_null (mutual_window_get_inspect_view (window));
 
-  screenshots (GTK_WIDGET (dialog), "password-dialog");
+  mutual_test_ui_screenshots (GTK_WIDGET (dialog), "password-dialog", mutual_application_get_settings (app));
 
   /* The right one opens the file, and the dialog goes. */
   activate_entry (dialog, "fixture-pass");
@@ -702,7 +579,7 @@ test_password (void)
   titles = row_titles (find_group (GTK_WIDGET (inspect), "Private Keys"));
   g_assert_cmpuint (titles->len, ==, 1);
 
-  close_and_wait (GTK_WINDOW (window));
+  mutual_test_ui_close_and_wait (GTK_WINDOW (window), WAIT_MS);
 }
 
 static void
@@ -718,16 +595,16 @@ test_password_cancelled (void)
   dialog = MUTUAL_PASSWORD_DIALOG (mutual_test_ui_find_toplevel (MUTUAL_TYPE_PASSWORD_DIALOG));
   weak_dialog = G_OBJECT (dialog);
   g_object_add_weak_pointer (weak_dialog, (gpointer *) &weak_dialog);
-  mutual_test_ui_spin_until (widget_mapped, dialog, WAIT_MS);
+  mutual_test_ui_spin_until (mutual_test_ui_widget_mapped, dialog, WAIT_MS);
 
   /* Escape closes with the Cancel response: nothing opens, nothing is reported. */
   gtk_window_close (GTK_WINDOW (dialog));
   mutual_test_ui_wait_finalized (&weak_dialog, WAIT_MS);
-  spin_for (200);
+  mutual_test_ui_spin_for (200);
   g_assert_null (mutual_window_get_inspect_view (window));
   g_assert_null (mutual_test_ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
 
-  close_and_wait (GTK_WINDOW (window));
+  mutual_test_ui_close_and_wait (GTK_WINDOW (window), WAIT_MS);
 }
 
 static void
@@ -753,12 +630,12 @@ test_error_in_core_words (void)
   g_assert_cmpstr (adw_message_dialog_get_body (dialog), ==, expected->message);
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Could Not Open File");
   g_assert_null (mutual_window_get_inspect_view (window));
-  mutual_test_ui_spin_until (widget_mapped, dialog, WAIT_MS);
+  mutual_test_ui_spin_until (mutual_test_ui_widget_mapped, dialog, WAIT_MS);
   /* Past the dialog's opening animation. */
-  spin_for (500);
+  mutual_test_ui_spin_for (500);
   g_free (mutual_test_ui_screenshot (GTK_WIDGET (dialog), "error-dialog"));
 
-  close_and_wait (GTK_WINDOW (window));
+  mutual_test_ui_close_and_wait (GTK_WINDOW (window), WAIT_MS);
   g_assert_null (mutual_test_ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
 }
 
@@ -784,7 +661,7 @@ test_paste (void)
   g_assert_null (mutual_inspect_view_get_file (inspect));
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "Clipboard");
 
-  close_and_wait (GTK_WINDOW (window));
+  mutual_test_ui_close_and_wait (GTK_WINDOW (window), WAIT_MS);
 }
 
 static void
@@ -804,7 +681,7 @@ test_tabs (void)
   g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "documents");
   g_assert_nonnull (find_group (GTK_WIDGET (mutual_window_get_inspect_view (window)),
                                 "Certificate Request for request-p256"));
-  spin_for (500);
+  mutual_test_ui_spin_for (500);
   g_free (mutual_test_ui_screenshot (GTK_WIDGET (window), "inspect-view-request"));
 
   /* Opening a file again replaces its tab. */
@@ -817,7 +694,7 @@ test_tabs (void)
   g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "empty");
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "Mutual");
 
-  close_and_wait (GTK_WINDOW (window));
+  mutual_test_ui_close_and_wait (GTK_WINDOW (window), WAIT_MS);
 }
 
 static gboolean
@@ -844,7 +721,7 @@ test_application_open (void)
   mutual_test_ui_spin_until (window_shows_source, (gpointer) "chain.p7b", WAIT_MS);
 
   window = gtk_application_get_windows (GTK_APPLICATION (app))->data;
-  close_and_wait (window);
+  mutual_test_ui_close_and_wait (window, WAIT_MS);
 }
 
 static void
@@ -885,7 +762,7 @@ test_countdown_precision (void)
   g_assert_cmpstr (header_text (view, "state_label"), ==,
                    mutual_validity_state_get_label (mutual_validity_get_state (shown_validity (view), now)));
 
-  close_and_wait (GTK_WINDOW (window));
+  mutual_test_ui_close_and_wait (GTK_WINDOW (window), WAIT_MS);
   g_assert_no_errno (g_unlink (g_file_peek_path (file)));
   {
     g_autofree char *key = g_build_filename (folder, "last-hour.key", NULL);
@@ -901,7 +778,7 @@ static void
 test_drop (void)
 {
   MutualWindow *window = present_main_window ();
-  GtkWidget *overlay = template_child (window, MUTUAL_TYPE_WINDOW, "toast_overlay");
+  GtkWidget *overlay = mutual_test_ui_template_child (window, MUTUAL_TYPE_WINDOW, "toast_overlay");
   g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (overlay);
   GtkDropTarget *target = NULL;
   g_autoptr(GFile) file = fixture ("chain.p7c.pem");
@@ -943,7 +820,7 @@ test_drop (void)
   g_assert_true (has_label (GTK_WIDGET (mutual_window_get_inspect_view (window)),
                             "PEM: 3 certificates"));
 
-  close_and_wait (GTK_WINDOW (window));
+  mutual_test_ui_close_and_wait (GTK_WINDOW (window), WAIT_MS);
 }
 
 static void
@@ -964,7 +841,7 @@ test_open_dialog (void)
                    "Certificates and Keys");
 
   gtk_window_close (chooser);
-  spin_for (200);
+  mutual_test_ui_spin_for (200);
   g_assert_null (mutual_window_get_inspect_view (window));
 
   g_object_add_weak_pointer (weak_window, (gpointer *) &weak_window);

@@ -35,34 +35,11 @@ static char *scratch;
 
 /* Widget tree helpers: the tests look for what is on screen, as the user would. */
 
-static void
-collect (GtkWidget *widget,
-         GType      type,
-         GPtrArray *found)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    g_ptr_array_add (found, widget);
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    collect (child, type, found);
-}
-
-static GPtrArray *
-find_all (GtkWidget *root,
-          GType      type)
-{
-  GPtrArray *found = g_ptr_array_new ();
-
-  collect (root, type, found);
-  return found;
-}
-
 static gboolean
 has_label (GtkWidget  *root,
            const char *text)
 {
-  g_autoptr(GPtrArray) labels = find_all (root, GTK_TYPE_LABEL);
+  g_autoptr(GPtrArray) labels = mutual_test_ui_find_all (root, GTK_TYPE_LABEL);
 
   for (guint i = 0; i < labels->len; i++)
     {
@@ -79,7 +56,7 @@ static AdwPreferencesGroup *
 find_group (GtkWidget  *root,
             const char *title)
 {
-  g_autoptr(GPtrArray) groups = find_all (root, ADW_TYPE_PREFERENCES_GROUP);
+  g_autoptr(GPtrArray) groups = mutual_test_ui_find_all (root, ADW_TYPE_PREFERENCES_GROUP);
 
   for (guint i = 0; i < groups->len; i++)
     {
@@ -91,54 +68,25 @@ find_group (GtkWidget  *root,
   return NULL;
 }
 
-static GtkWidget *
-template_child (gpointer    widget,
-                GType       type,
-                const char *name)
-{
-  GObject *child = gtk_widget_get_template_child (GTK_WIDGET (widget), type, name);
-
-  g_assert_true (GTK_IS_WIDGET (child));
-  return GTK_WIDGET (child);
-}
-
 static const char *
 row_text (MutualIdentityRow *row,
           const char        *name)
 {
-  return gtk_label_get_text (GTK_LABEL (template_child (row, MUTUAL_TYPE_IDENTITY_ROW, name)));
+  return gtk_label_get_text (GTK_LABEL (mutual_test_ui_template_child (row, MUTUAL_TYPE_IDENTITY_ROW, name)));
 }
 
 static const char *
 view_text (MutualIdentityView *view,
            const char         *name)
 {
-  return gtk_label_get_text (GTK_LABEL (template_child (view, MUTUAL_TYPE_IDENTITY_VIEW, name)));
-}
-
-/* The button of a dialog or a toast, found by its label as the user sees it. */
-static GtkButton *
-find_button (GtkWidget  *root,
-             const char *label)
-{
-  g_autoptr(GPtrArray) buttons = find_all (root, GTK_TYPE_BUTTON);
-
-  for (guint i = 0; i < buttons->len; i++)
-    {
-      GtkButton *button = g_ptr_array_index (buttons, i);
-
-      if (g_strcmp0 (gtk_button_get_label (button), label) == 0 &&
-          gtk_widget_is_drawable (GTK_WIDGET (button)))
-        return button;
-    }
-  return NULL;
+  return gtk_label_get_text (GTK_LABEL (mutual_test_ui_template_child (view, MUTUAL_TYPE_IDENTITY_VIEW, name)));
 }
 
 static void
 click (GtkWidget  *root,
        const char *label)
 {
-  GtkButton *button = find_button (root, label);
+  GtkButton *button = mutual_test_ui_find_button (root, label);
 
   g_assert_nonnull (button);
   g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (button)));
@@ -148,7 +96,7 @@ click (GtkWidget  *root,
 static GtkListBox *
 identity_list (MutualWindow *window)
 {
-  return GTK_LIST_BOX (template_child (window, MUTUAL_TYPE_WINDOW, "identity_list"));
+  return GTK_LIST_BOX (mutual_test_ui_template_child (window, MUTUAL_TYPE_WINDOW, "identity_list"));
 }
 
 static guint
@@ -184,7 +132,7 @@ row_id (MutualIdentityRow *row)
 static const char *
 sidebar_page (MutualWindow *window)
 {
-  GtkStack *stack = GTK_STACK (template_child (window, MUTUAL_TYPE_WINDOW, "sidebar_stack"));
+  GtkStack *stack = GTK_STACK (mutual_test_ui_template_child (window, MUTUAL_TYPE_WINDOW, "sidebar_stack"));
 
   return gtk_stack_get_visible_child_name (stack);
 }
@@ -202,21 +150,6 @@ scroll_to (GtkWidget *widget)
 }
 
 /* Main loop conditions */
-
-static void
-spin_for (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, FALSE);
-}
-
-static gboolean
-widget_mapped (gpointer data)
-{
-  return gtk_widget_get_mapped (GTK_WIDGET (data));
-}
 
 static gboolean
 toplevel_shown (gpointer data)
@@ -345,7 +278,7 @@ wait_message_dialog (const char *heading)
               g_strcmp0 (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (window)), heading) == 0)
             {
               /* Past the dialog's opening animation. */
-              spin_for (300);
+              mutual_test_ui_spin_for (300);
               return ADW_MESSAGE_DIALOG (window);
             }
         }
@@ -370,7 +303,7 @@ find_toast (MutualWindow *window)
 
   if (type == 0)
     return NULL;
-  toasts = find_all (GTK_WIDGET (window), type);
+  toasts = mutual_test_ui_find_all (GTK_WIDGET (window), type);
   for (guint i = 0; i < toasts->len; i++)
     {
       GtkWidget *toast = g_ptr_array_index (toasts, i);
@@ -385,7 +318,7 @@ find_toast (MutualWindow *window)
 static void
 close_toast (GtkWidget *toast)
 {
-  g_autoptr(GPtrArray) buttons = find_all (toast, GTK_TYPE_BUTTON);
+  g_autoptr(GPtrArray) buttons = mutual_test_ui_find_all (toast, GTK_TYPE_BUTTON);
 
   for (guint i = 0; i < buttons->len; i++)
     {
@@ -425,20 +358,11 @@ wait_toast (MutualWindow *window,
   /* Until it has fully appeared (up to 500 ms), as a user sees it before clicking it:
    * libadwaita 1.2 frees a toast dismissed while it appears before its appearing ends
    * (fixed upstream by "toast-overlay: Prevent show_done from firing after hide_done"). */
-  spin_for (700);
+  mutual_test_ui_spin_for (700);
   return find_toast (window);
 }
 
 /* mutualctl, on the same keyring */
-
-static char *
-fixture (const char *name)
-{
-  const char *folder = g_getenv ("MUTUAL_FIXTURES");
-
-  g_assert_nonnull (folder);
-  return g_build_filename (folder, name, NULL);
-}
 
 static char *
 mutualctl (const char *first,
@@ -472,7 +396,7 @@ static void
 mutualctl_import (const char *first,
                   ...)
 {
-  g_autofree char *certificate = fixture (first);
+  g_autofree char *certificate = mutual_test_ui_fixture (first);
   g_autofree char *out = NULL;
   va_list args;
   const char *key;
@@ -485,7 +409,7 @@ mutualctl_import (const char *first,
     out = mutualctl ("import", first, key, NULL);
   else
     {
-      g_autofree char *key_path = fixture (key);
+      g_autofree char *key_path = mutual_test_ui_fixture (key);
 
       out = mutualctl ("import", certificate, key_path, NULL);
     }
@@ -522,49 +446,8 @@ present_main_window (void)
 {
   MutualWindow *window = mutual_window_new (app);
 
-  gtk_window_present (GTK_WINDOW (window));
-  mutual_test_ui_spin_until (widget_mapped, window, WAIT_MS);
-
+  mutual_test_ui_present (GTK_WINDOW (window), WAIT_MS);
   return window;
-}
-
-static void
-close_and_wait (GtkWindow *window)
-{
-  GObject *weak = G_OBJECT (window);
-
-  g_object_add_weak_pointer (weak, (gpointer *) &weak);
-  gtk_window_destroy (window);
-  mutual_test_ui_wait_finalized (&weak, WAIT_MS);
-}
-
-static void
-set_dark (gboolean dark)
-{
-  GSettings *settings = mutual_application_get_settings (app);
-
-  if (dark)
-    g_settings_set_string (settings, "color-scheme", "dark");
-  else
-    g_settings_reset (settings, "color-scheme");
-  g_assert_true (adw_style_manager_get_dark (adw_style_manager_get_default ()) == dark);
-}
-
-static void
-screenshots (GtkWidget  *widget,
-             const char *name)
-{
-  g_autofree char *dark_name = g_strdup_printf ("%s-dark", name);
-  g_autofree char *light = NULL;
-  g_autofree char *dark = NULL;
-
-  /* Past the crossfades and slides. */
-  spin_for (500);
-  light = mutual_test_ui_screenshot (widget, name);
-  set_dark (TRUE);
-  spin_for (100);
-  dark = mutual_test_ui_screenshot (widget, dark_name);
-  set_dark (FALSE);
 }
 
 /* Fixtures made for the moment the test runs */
@@ -607,8 +490,8 @@ make_expiring_soon (char **certificate_out,
   g_autofree char *end_text = g_date_time_format (end, "%Y-%m-%d %H:%M:%S");
   g_autofree char *template_text = NULL;
   g_autofree char *template = g_build_filename (scratch, "expiring-soon.tmpl", NULL);
-  g_autofree char *ca = fixture ("intermediate-ca.pem");
-  g_autofree char *ca_key = fixture ("intermediate-ca.key");
+  g_autofree char *ca = mutual_test_ui_fixture ("intermediate-ca.pem");
+  g_autofree char *ca_key = mutual_test_ui_fixture ("intermediate-ca.key");
   g_autoptr(GError) error = NULL;
   char *key = g_build_filename (scratch, "expiring-soon.key", NULL);
   char *certificate = g_build_filename (scratch, "expiring-soon.pem", NULL);
@@ -657,8 +540,8 @@ test_sidebar (void)
   for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
     {
       MutualIdentityRow *row = MUTUAL_IDENTITY_ROW (gtk_list_box_get_row_at_index (identity_list (window), i));
-      GtkWidget *state = template_child (row, MUTUAL_TYPE_IDENTITY_ROW, "state_label");
-      GtkWidget *bar = template_child (row, MUTUAL_TYPE_IDENTITY_ROW, "lifetime_bar");
+      GtkWidget *state = mutual_test_ui_template_child (row, MUTUAL_TYPE_IDENTITY_ROW, "state_label");
+      GtkWidget *bar = mutual_test_ui_template_child (row, MUTUAL_TYPE_IDENTITY_ROW, "lifetime_bar");
 
       g_test_message ("row %u: %s, %s, %s", i, row_text (row, "title_label"),
                       row_text (row, "state_label"), row_text (row, "countdown_label"));
@@ -679,21 +562,21 @@ test_sidebar (void)
                    now + 3600);
   g_assert_cmpint (mutual_identity_row_get_scheduled_update (find_row (window, "expiring-soon")), <=,
                    now + 61);
-  g_assert_cmpfloat (gtk_level_bar_get_value (GTK_LEVEL_BAR (template_child (find_row (window, "expired"),
+  g_assert_cmpfloat (gtk_level_bar_get_value (GTK_LEVEL_BAR (mutual_test_ui_template_child (find_row (window, "expired"),
                                                                               MUTUAL_TYPE_IDENTITY_ROW,
                                                                               "lifetime_bar"))), ==, 1.0);
 
-  screenshots (GTK_WIDGET (window), "identities");
+  mutual_test_ui_screenshots (GTK_WIDGET (window), "identities", mutual_application_get_settings (app));
 
   /* No timers while the window is hidden. */
   gtk_widget_set_visible (GTK_WIDGET (window), FALSE);
   for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
     g_assert_cmpint (mutual_identity_row_get_scheduled_update (find_row (window, expected[i].label)), ==, 0);
   gtk_window_present (GTK_WINDOW (window));
-  mutual_test_ui_spin_until (widget_mapped, find_row (window, "expired"), WAIT_MS);
+  mutual_test_ui_spin_until (mutual_test_ui_widget_mapped, find_row (window, "expired"), WAIT_MS);
   g_assert_cmpint (mutual_identity_row_get_scheduled_update (find_row (window, "expired")), >, 0);
 
-  close_and_wait (GTK_WINDOW (window));
+  mutual_test_ui_close_and_wait (GTK_WINDOW (window), WAIT_MS);
 }
 
 static void
@@ -731,31 +614,31 @@ test_page (void)
   /* The chain as stored: the leaf alone, whose issuer is not there. */
   chain = find_group (GTK_WIDGET (view), "Chain");
   g_assert_nonnull (chain);
-  rows = find_all (GTK_WIDGET (chain), ADW_TYPE_ACTION_ROW);
+  rows = mutual_test_ui_find_all (GTK_WIDGET (chain), ADW_TYPE_ACTION_ROW);
   g_assert_cmpuint (rows->len, ==, 1);
   g_assert_cmpstr (adw_preferences_row_get_title (g_ptr_array_index (rows, 0)), ==, "client-p256");
 
   /* The identity's actions are there for it, in the header bar. */
-  g_assert_true (gtk_widget_get_visible (template_child (window, MUTUAL_TYPE_WINDOW,
+  g_assert_true (gtk_widget_get_visible (mutual_test_ui_template_child (window, MUTUAL_TYPE_WINDOW,
                                                          "identity_menu_button")));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "identity.copy-fingerprint", NULL));
   wait_toast (window, "Copied");
 
-  screenshots (GTK_WIDGET (window), "identity-page");
+  mutual_test_ui_screenshots (GTK_WIDGET (window), "identity-page", mutual_application_get_settings (app));
   scroll_to (GTK_WIDGET (chain));
-  screenshots (GTK_WIDGET (window), "identity-page-chain");
+  mutual_test_ui_screenshots (GTK_WIDGET (window), "identity-page-chain", mutual_application_get_settings (app));
 
   /* A link of the chain opens its certificate; back returns to the identity. */
   adw_action_row_activate (g_ptr_array_index (rows, 0));
   mutual_test_ui_spin_until (page_is_certificate_view, view, WAIT_MS);
   page = mutual_identity_view_get_visible_page (view);
-  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (template_child (page, MUTUAL_TYPE_CERTIFICATE_VIEW,
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (mutual_test_ui_template_child (page, MUTUAL_TYPE_CERTIFICATE_VIEW,
                                                                   "title_label"))), ==, "client-p256");
-  g_assert_true (gtk_widget_get_visible (template_child (window, MUTUAL_TYPE_WINDOW, "back_button")));
+  g_assert_true (gtk_widget_get_visible (mutual_test_ui_template_child (window, MUTUAL_TYPE_WINDOW, "back_button")));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.go-back", NULL));
   mutual_test_ui_spin_until (page_is_identity, view, WAIT_MS);
 
-  close_and_wait (GTK_WINDOW (window));
+  mutual_test_ui_close_and_wait (GTK_WINDOW (window), WAIT_MS);
 }
 
 /* Overwrites the secret of an identity's private key item with garbage, leaving its
@@ -803,44 +686,6 @@ damage_key (const char *id)
   g_assert_no_error (error);
 }
 
-static GtkFileChooser *
-wait_file_chooser (void)
-{
-  mutual_test_ui_spin_until (toplevel_shown, GSIZE_TO_POINTER (GTK_TYPE_FILE_CHOOSER_DIALOG), WAIT_MS);
-  return GTK_FILE_CHOOSER (mutual_test_ui_find_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG));
-}
-
-typedef struct
-{
-  GtkFileChooser *chooser;
-  const char *path;
-} ChosenFile;
-
-static gboolean
-chooser_has_file (gpointer data)
-{
-  ChosenFile *chosen = data;
-  g_autoptr(GFile) file = gtk_file_chooser_get_file (chosen->chooser);
-
-  return file != NULL && g_strcmp0 (g_file_peek_path (file), chosen->path) == 0;
-}
-
-/* Types a new file name into a Save dialog, and accepts it. The dialog starts in the
- * current folder, which main() made the test's own. (GTK 4.8's Save dialog names the
- * file in the folder it started in even after gtk_file_chooser_set_current_folder().) */
-static void
-choose_new_file (GtkFileChooser *chooser,
-                 const char     *path)
-{
-  g_autofree char *name = g_path_get_basename (path);
-  ChosenFile chosen = { chooser, path };
-
-  g_assert_true (g_str_has_prefix (path, scratch));
-  gtk_file_chooser_set_current_name (chooser, name);
-  mutual_test_ui_spin_until (chooser_has_file, &chosen, WAIT_MS);
-  gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_ACCEPT);
-}
-
 /* Fills in the Export dialog, then the file chooser, as the user does. */
 static void
 export_identity (MutualWindow *window,
@@ -857,28 +702,28 @@ export_identity (MutualWindow *window,
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "identity.export", NULL));
   dialog = wait_message_dialog (heading);
-  entries = find_all (GTK_WIDGET (dialog), ADW_TYPE_PASSWORD_ENTRY_ROW);
-  checks = find_all (GTK_WIDGET (dialog), GTK_TYPE_CHECK_BUTTON);
+  entries = mutual_test_ui_find_all (GTK_WIDGET (dialog), ADW_TYPE_PASSWORD_ENTRY_ROW);
+  checks = mutual_test_ui_find_all (GTK_WIDGET (dialog), GTK_TYPE_CHECK_BUTTON);
   g_assert_cmpuint (entries->len, ==, 2);
   g_assert_cmpuint (checks->len, ==, 2);
 
   /* PKCS#12 needs the password, twice. */
   g_assert_true (gtk_check_button_get_active (g_ptr_array_index (checks, 0)));
-  g_assert_false (gtk_widget_is_sensitive (GTK_WIDGET (find_button (GTK_WIDGET (dialog), "_Choose File…"))));
+  g_assert_false (gtk_widget_is_sensitive (GTK_WIDGET (mutual_test_ui_find_button (GTK_WIDGET (dialog), "_Choose File…"))));
   if (pem)
     gtk_check_button_set_active (g_ptr_array_index (checks, 1), TRUE);
   gtk_editable_set_text (g_ptr_array_index (entries, 0), password);
   gtk_editable_set_text (g_ptr_array_index (entries, 1), "something else");
-  g_assert_false (gtk_widget_is_sensitive (GTK_WIDGET (find_button (GTK_WIDGET (dialog), "_Choose File…"))));
+  g_assert_false (gtk_widget_is_sensitive (GTK_WIDGET (mutual_test_ui_find_button (GTK_WIDGET (dialog), "_Choose File…"))));
   gtk_editable_set_text (g_ptr_array_index (entries, 1), password);
   if (!pem)
     g_free (mutual_test_ui_screenshot (GTK_WIDGET (dialog), "export-dialog"));
   click (GTK_WIDGET (dialog), "_Choose File…");
 
-  chooser = wait_file_chooser ();
+  chooser = mutual_test_ui_wait_file_chooser (WAIT_MS);
   name = gtk_file_chooser_get_current_name (chooser);
   g_assert_true (g_str_has_suffix (name, pem ? ".pem" : ".p12"));
-  choose_new_file (chooser, path);
+  mutual_test_ui_choose_new_file (chooser, path, WAIT_MS);
 }
 
 static void
@@ -909,7 +754,7 @@ test_page_without_key (void)
   click (GTK_WIDGET (dialog), "_Close");
   mutual_test_ui_spin_until (no_message_dialog, NULL, WAIT_MS);
 
-  close_and_wait (GTK_WINDOW (window));
+  mutual_test_ui_close_and_wait (GTK_WINDOW (window), WAIT_MS);
 }
 
 static void
@@ -951,7 +796,7 @@ test_export (void)
   g_assert_no_error (error);
   g_assert_nonnull (strstr (g_bytes_get_data (data, NULL), "ENCRYPTED PRIVATE KEY"));
 
-  close_and_wait (GTK_WINDOW (window));
+  mutual_test_ui_close_and_wait (GTK_WINDOW (window), WAIT_MS);
   g_assert_no_errno (g_unlink (path));
   g_assert_no_errno (g_unlink (pem_path));
 }
@@ -976,9 +821,9 @@ test_rename (void)
   g_assert_true (GTK_IS_EDITABLE (entry));
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "expiring-soon");
   /* The same label, or none, is no rename. */
-  g_assert_false (gtk_widget_is_sensitive (GTK_WIDGET (find_button (GTK_WIDGET (dialog), "_Rename"))));
+  g_assert_false (gtk_widget_is_sensitive (GTK_WIDGET (mutual_test_ui_find_button (GTK_WIDGET (dialog), "_Rename"))));
   gtk_editable_set_text (GTK_EDITABLE (entry), "   ");
-  g_assert_false (gtk_widget_is_sensitive (GTK_WIDGET (find_button (GTK_WIDGET (dialog), "_Rename"))));
+  g_assert_false (gtk_widget_is_sensitive (GTK_WIDGET (mutual_test_ui_find_button (GTK_WIDGET (dialog), "_Rename"))));
   gtk_editable_set_text (GTK_EDITABLE (entry), "work laptop");
   g_free (mutual_test_ui_screenshot (GTK_WIDGET (dialog), "rename-dialog"));
   click (GTK_WIDGET (dialog), "_Rename");
@@ -994,7 +839,7 @@ test_rename (void)
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "work laptop");
   g_assert_true (keyring_lists_label ((gpointer) "work laptop"));
 
-  close_and_wait (GTK_WINDOW (window));
+  mutual_test_ui_close_and_wait (GTK_WINDOW (window), WAIT_MS);
 }
 
 static void
@@ -1057,7 +902,7 @@ test_delete_undo (void)
   /* Delete on the selected row asks first; Cancel keeps it. */
   press_delete_in_list (window);
   dialog = wait_message_dialog ("Delete “client-p256”?");
-  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (find_button (GTK_WIDGET (dialog), "_Delete")),
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (mutual_test_ui_find_button (GTK_WIDGET (dialog), "_Delete")),
                                            "destructive"));
   g_free (mutual_test_ui_screenshot (GTK_WIDGET (dialog), "delete-dialog"));
   click (GTK_WIDGET (dialog), "_Cancel");
@@ -1071,17 +916,17 @@ test_delete_undo (void)
   g_assert_null (find_row (window, "client-p256"));
   g_assert_null (mutual_window_get_identity_view (window));
   g_assert_true (keyring_lists (id));
-  screenshots (GTK_WIDGET (window), "identity-deleted");
+  mutual_test_ui_screenshots (GTK_WIDGET (window), "identity-deleted", mutual_application_get_settings (app));
 
   /* Undo: back, selected and shown, and never touched in the keyring. */
   click (toast, "_Undo");
   wait_rows (window, before);
   g_assert_nonnull (find_row (window, "client-p256"));
   g_assert_nonnull (mutual_window_get_identity_view (window));
-  spin_for (500);
+  mutual_test_ui_spin_for (500);
   g_assert_true (keyring_lists (id));
 
-  close_and_wait (GTK_WINDOW (window));
+  mutual_test_ui_close_and_wait (GTK_WINDOW (window), WAIT_MS);
   g_assert_true (keyring_lists (id));
 }
 
@@ -1106,11 +951,11 @@ test_delete (void)
    * keyring. */
   close_toast (toast);
   mutual_test_ui_spin_until (keyring_forgot, id, WAIT_MS);
-  spin_for (500);
+  mutual_test_ui_spin_for (500);
   g_assert_cmpuint (n_rows (window), ==, before - 1);
   g_assert_null (find_row (window, "client-p256"));
 
-  close_and_wait (GTK_WINDOW (window));
+  mutual_test_ui_close_and_wait (GTK_WINDOW (window), WAIT_MS);
 }
 
 static void
@@ -1134,12 +979,8 @@ static void
 activate_entry (MutualPasswordDialog *dialog,
                 const char           *password)
 {
-  GtkWidget *entry = template_child (dialog, MUTUAL_TYPE_PASSWORD_DIALOG, "entry");
-  g_autoptr(GPtrArray) texts = find_all (entry, GTK_TYPE_TEXT);
-
-  gtk_editable_set_text (GTK_EDITABLE (entry), password);
-  g_assert_cmpuint (texts->len, ==, 1);
-  g_signal_emit_by_name (g_ptr_array_index (texts, 0), "activate");
+  mutual_test_ui_activate_entry (mutual_test_ui_template_child (dialog, MUTUAL_TYPE_PASSWORD_DIALOG, "entry"),
+                                 password);
 }
 
 static gboolean
@@ -1157,8 +998,8 @@ wait_password_dialog (GObject **weak)
   dialog = MUTUAL_PASSWORD_DIALOG (mutual_test_ui_find_toplevel (MUTUAL_TYPE_PASSWORD_DIALOG));
   *weak = G_OBJECT (dialog);
   g_object_add_weak_pointer (*weak, (gpointer *) weak);
-  mutual_test_ui_spin_until (widget_mapped, dialog, WAIT_MS);
-  spin_for (300);
+  mutual_test_ui_spin_until (mutual_test_ui_widget_mapped, dialog, WAIT_MS);
+  mutual_test_ui_spin_for (300);
   return dialog;
 }
 
@@ -1174,7 +1015,7 @@ import_fixtures (MutualWindow *window,
   va_start (args, first);
   for (name = first; name != NULL; name = va_arg (args, const char *))
     {
-      g_autofree char *path = fixture (name);
+      g_autofree char *path = mutual_test_ui_fixture (name);
 
       g_ptr_array_add (files, g_file_new_for_path (path));
     }
@@ -1208,7 +1049,7 @@ add_error (const char *first,
   va_start (args, first);
   for (name = first; name != NULL; name = va_arg (args, const char *))
     {
-      g_autofree char *path = fixture (name);
+      g_autofree char *path = mutual_test_ui_fixture (name);
       g_autoptr(GFile) file = g_file_new_for_path (path);
       g_autoptr(GBytes) data = mutual_load_file (file, NULL, &error);
 
@@ -1269,7 +1110,7 @@ test_import_errors (void)
   mutual_test_ui_spin_until (no_message_dialog, NULL, WAIT_MS);
 
   g_assert_cmpuint (n_rows (window), ==, 3);
-  close_and_wait (GTK_WINDOW (window));
+  mutual_test_ui_close_and_wait (GTK_WINDOW (window), WAIT_MS);
 }
 
 static void
@@ -1301,9 +1142,9 @@ test_import (void)
   g_assert_true (gtk_list_box_get_selected_row (identity_list (window)) ==
                  GTK_LIST_BOX_ROW (find_row (window, "client-p256")));
   g_assert_true (keyring_lists_label ((gpointer) "client-p256"));
-  screenshots (GTK_WIDGET (window), "identity-imported");
+  mutual_test_ui_screenshots (GTK_WIDGET (window), "identity-imported", mutual_application_get_settings (app));
 
-  close_and_wait (GTK_WINDOW (window));
+  mutual_test_ui_close_and_wait (GTK_WINDOW (window), WAIT_MS);
 }
 
 static gboolean
@@ -1321,11 +1162,8 @@ test_import_pairing (void)
   MutualWindow *window = present_main_window ();
   AdwMessageDialog *dialog;
   GtkFileChooser *chooser;
-  g_autofree char *key = fixture ("client-rsa2048.key");
-  g_autoptr(GFile) key_file = g_file_new_for_path (key);
-  g_autoptr(GError) error = NULL;
+  g_autofree char *key = mutual_test_ui_fixture ("client-rsa2048.key");
   ShownIdentity shown = { window, "client-rsa2048" };
-  ChosenFile chosen = { NULL, key };
 
   wait_row (window, "expired");
 
@@ -1338,33 +1176,28 @@ test_import_pairing (void)
   g_free (mutual_test_ui_screenshot (GTK_WIDGET (dialog), "import-key-missing"));
   click (GTK_WIDGET (dialog), "_Choose File…");
 
-  chooser = wait_file_chooser ();
-  chosen.chooser = chooser;
+  chooser = mutual_test_ui_wait_file_chooser (WAIT_MS);
   g_assert_false (gtk_file_chooser_get_select_multiple (chooser));
   /* It opens where the certificate is. The key is picked once that has loaded, as a
    * user would: GTK 4.8 loses a selection made while the first folder loads. */
   mutual_test_ui_spin_until (chooser_in_fixtures, chooser, WAIT_MS);
-  spin_for (300);
-  gtk_file_chooser_set_file (chooser, key_file, &error);
-  g_assert_no_error (error);
-  mutual_test_ui_spin_until (chooser_has_file, &chosen, WAIT_MS);
-  gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_ACCEPT);
+  mutual_test_ui_choose_file (chooser, key, WAIT_MS);
 
   wait_toast (window, "Imported “client-rsa2048”");
   mutual_test_ui_spin_until (identity_shown, &shown, WAIT_MS);
   g_assert_true (keyring_lists_label ((gpointer) "client-rsa2048"));
 
-  close_and_wait (GTK_WINDOW (window));
+  mutual_test_ui_close_and_wait (GTK_WINDOW (window), WAIT_MS);
 }
 
 static void
 test_drop (void)
 {
   MutualWindow *window = present_main_window ();
-  GtkWidget *sidebar = template_child (window, MUTUAL_TYPE_WINDOW, "sidebar");
+  GtkWidget *sidebar = mutual_test_ui_template_child (window, MUTUAL_TYPE_WINDOW, "sidebar");
   g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (sidebar);
-  g_autofree char *certificate = fixture ("client-ed25519.pem");
-  g_autofree char *key = fixture ("client-ed25519.key");
+  g_autofree char *certificate = mutual_test_ui_fixture ("client-ed25519.pem");
+  g_autofree char *key = mutual_test_ui_fixture ("client-ed25519.key");
   g_autoptr(GFile) certificate_file = g_file_new_for_path (certificate);
   g_autoptr(GFile) key_file = g_file_new_for_path (key);
   g_autoptr(GSList) files = g_slist_append (g_slist_append (NULL, certificate_file), key_file);
@@ -1395,7 +1228,7 @@ test_drop (void)
   /* Stored, not opened to inspect. */
   g_assert_null (mutual_window_get_inspect_view (window));
 
-  close_and_wait (GTK_WINDOW (window));
+  mutual_test_ui_close_and_wait (GTK_WINDOW (window), WAIT_MS);
 }
 
 static void
@@ -1409,7 +1242,7 @@ test_outside_change (void)
   wait_row (window, "expired");
   g_assert_null (find_row (window, "client-p384"));
   /* Past the refreshes of the window's showing and activation. */
-  spin_for (1000);
+  mutual_test_ui_spin_for (1000);
 
   /* mutualctl, another process, stores an identity: the keyring announces it and the
    * open window lists it, without being activated again. */
@@ -1424,7 +1257,7 @@ test_outside_change (void)
   out = mutualctl ("remove", "--yes", "client-p384", NULL);
   mutual_test_ui_spin_until (row_gone, &gone, 5000);
 
-  close_and_wait (GTK_WINDOW (window));
+  mutual_test_ui_close_and_wait (GTK_WINDOW (window), WAIT_MS);
 }
 
 static gboolean
@@ -1448,23 +1281,23 @@ test_narrow (void)
   g_settings_set_int (settings, "window-height", 720);
   window = present_main_window ();
   shown.window = window;
-  leaflet = ADW_LEAFLET (template_child (window, MUTUAL_TYPE_WINDOW, "leaflet"));
+  leaflet = ADW_LEAFLET (mutual_test_ui_template_child (window, MUTUAL_TYPE_WINDOW, "leaflet"));
   row = wait_row (window, "expired");
   mutual_test_ui_spin_until (leaflet_folded, leaflet, WAIT_MS);
-  g_assert_true (adw_leaflet_get_visible_child (leaflet) == template_child (window, MUTUAL_TYPE_WINDOW, "sidebar"));
-  screenshots (GTK_WIDGET (window), "identities-narrow");
+  g_assert_true (adw_leaflet_get_visible_child (leaflet) == mutual_test_ui_template_child (window, MUTUAL_TYPE_WINDOW, "sidebar"));
+  mutual_test_ui_screenshots (GTK_WIDGET (window), "identities-narrow", mutual_application_get_settings (app));
 
   g_signal_emit_by_name (row, "activate");
   mutual_test_ui_spin_until (identity_shown, &shown, WAIT_MS);
-  g_assert_true (adw_leaflet_get_visible_child (leaflet) == template_child (window, MUTUAL_TYPE_WINDOW, "content"));
-  g_assert_true (gtk_widget_get_visible (template_child (window, MUTUAL_TYPE_WINDOW, "identities_back_button")));
-  screenshots (GTK_WIDGET (window), "identity-page-narrow");
+  g_assert_true (adw_leaflet_get_visible_child (leaflet) == mutual_test_ui_template_child (window, MUTUAL_TYPE_WINDOW, "content"));
+  g_assert_true (gtk_widget_get_visible (mutual_test_ui_template_child (window, MUTUAL_TYPE_WINDOW, "identities_back_button")));
+  mutual_test_ui_screenshots (GTK_WIDGET (window), "identity-page-narrow", mutual_application_get_settings (app));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-sidebar", NULL));
-  spin_for (500);
-  g_assert_true (adw_leaflet_get_visible_child (leaflet) == template_child (window, MUTUAL_TYPE_WINDOW, "sidebar"));
+  mutual_test_ui_spin_for (500);
+  g_assert_true (adw_leaflet_get_visible_child (leaflet) == mutual_test_ui_template_child (window, MUTUAL_TYPE_WINDOW, "sidebar"));
 
-  close_and_wait (GTK_WINDOW (window));
+  mutual_test_ui_close_and_wait (GTK_WINDOW (window), WAIT_MS);
   g_settings_reset (settings, "window-width");
   g_settings_reset (settings, "window-height");
 }
@@ -1481,8 +1314,8 @@ static void
 test_with_files (void)
 {
   MutualWindow *window = present_main_window ();
-  AdwTabView *tab_view = ADW_TAB_VIEW (template_child (window, MUTUAL_TYPE_WINDOW, "tab_view"));
-  g_autofree char *path = fixture ("chain.p7b");
+  AdwTabView *tab_view = ADW_TAB_VIEW (mutual_test_ui_template_child (window, MUTUAL_TYPE_WINDOW, "tab_view"));
+  g_autofree char *path = mutual_test_ui_fixture ("chain.p7b");
   g_autoptr(GFile) file = g_file_new_for_path (path);
   AdwTabPage *identity_page;
 
@@ -1493,12 +1326,12 @@ test_with_files (void)
   mutual_test_ui_spin_until (inspect_view_shown, window, WAIT_MS);
   g_assert_cmpint (adw_tab_view_get_n_pages (tab_view), ==, 2);
   g_assert_null (gtk_list_box_get_selected_row (identity_list (window)));
-  g_assert_false (gtk_widget_get_visible (template_child (window, MUTUAL_TYPE_WINDOW, "identity_menu_button")));
+  g_assert_false (gtk_widget_get_visible (mutual_test_ui_template_child (window, MUTUAL_TYPE_WINDOW, "identity_menu_button")));
   /* The identity actions are off: Delete asks nothing. */
   gtk_widget_activate_action (GTK_WIDGET (window), "identity.delete", NULL);
-  spin_for (300);
+  mutual_test_ui_spin_for (300);
   g_assert_null (mutual_test_ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
-  screenshots (GTK_WIDGET (window), "identity-and-file");
+  mutual_test_ui_screenshots (GTK_WIDGET (window), "identity-and-file", mutual_application_get_settings (app));
 
   /* Back to the identity's tab: it is selected in the sidebar again. */
   identity_page = adw_tab_view_get_nth_page (tab_view, 0);
@@ -1513,11 +1346,11 @@ test_with_files (void)
 
   /* Closing it leaves nothing selected. */
   adw_tab_view_close_page (tab_view, adw_tab_view_get_selected_page (tab_view));
-  spin_for (300);
+  mutual_test_ui_spin_for (300);
   g_assert_cmpint (adw_tab_view_get_n_pages (tab_view), ==, 1);
   g_assert_null (gtk_list_box_get_selected_row (identity_list (window)));
 
-  close_and_wait (GTK_WINDOW (window));
+  mutual_test_ui_close_and_wait (GTK_WINDOW (window), WAIT_MS);
 }
 
 /* Locks the harness's login collection, as the screen lock or a timeout does. There is no
@@ -1565,7 +1398,7 @@ test_locked (void)
 
   /* Listing needs no unlocking: the sidebar is the same after a refresh. */
   mutual_window_refresh_identities (window);
-  spin_for (1000);
+  mutual_test_ui_spin_for (1000);
   g_assert_cmpstr (sidebar_page (window), ==, "list");
   g_assert_cmpuint (n_rows (window), ==, before);
 
@@ -1578,12 +1411,12 @@ test_locked (void)
   g_test_message ("%s", mutual_identity_view_get_error (view)->message);
   g_assert_null (mutual_identity_view_get_certificates (view));
   g_assert_cmpstr (view_text (view, "state_label"), ==, "Expired");
-  group = ADW_PREFERENCES_GROUP (template_child (view, MUTUAL_TYPE_IDENTITY_VIEW, "load_group"));
+  group = ADW_PREFERENCES_GROUP (mutual_test_ui_template_child (view, MUTUAL_TYPE_IDENTITY_VIEW, "load_group"));
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (group)));
-  g_assert_nonnull (find_button (GTK_WIDGET (group), "_Try Again"));
-  screenshots (GTK_WIDGET (window), "identity-locked");
+  g_assert_nonnull (mutual_test_ui_find_button (GTK_WIDGET (group), "_Try Again"));
+  mutual_test_ui_screenshots (GTK_WIDGET (window), "identity-locked", mutual_application_get_settings (app));
 
-  close_and_wait (GTK_WINDOW (window));
+  mutual_test_ui_close_and_wait (GTK_WINDOW (window), WAIT_MS);
 }
 
 static void
@@ -1592,7 +1425,7 @@ test_no_keyring (void)
   MutualWindow *window = present_main_window ();
   g_autoptr(MutualIdentityStore) store = mutual_identity_store_new ();
   g_autoptr(GError) expected = NULL;
-  AdwStatusPage *page = ADW_STATUS_PAGE (template_child (window, MUTUAL_TYPE_WINDOW, "error_page"));
+  AdwStatusPage *page = ADW_STATUS_PAGE (mutual_test_ui_template_child (window, MUTUAL_TYPE_WINDOW, "error_page"));
   GAsyncResult *result = NULL;
 
   /* What the core says about this keyring, from a store of the test's own. */
@@ -1608,8 +1441,8 @@ test_no_keyring (void)
     g_main_context_iteration (NULL, TRUE);
   g_assert_cmpstr (adw_status_page_get_title (page), ==, "No Keyring");
   g_assert_cmpstr (adw_status_page_get_description (page), ==, expected->message);
-  g_assert_nonnull (find_button (GTK_WIDGET (page), "_Retry"));
-  screenshots (GTK_WIDGET (window), "identities-no-keyring");
+  g_assert_nonnull (mutual_test_ui_find_button (GTK_WIDGET (page), "_Retry"));
+  mutual_test_ui_screenshots (GTK_WIDGET (window), "identities-no-keyring", mutual_application_get_settings (app));
 
   /* Retry asks again, with a spinner meanwhile, and gets the same answer. */
   click (GTK_WIDGET (page), "_Retry");
@@ -1618,7 +1451,7 @@ test_no_keyring (void)
     g_main_context_iteration (NULL, TRUE);
   g_assert_cmpstr (adw_status_page_get_description (page), ==, expected->message);
 
-  close_and_wait (GTK_WINDOW (window));
+  mutual_test_ui_close_and_wait (GTK_WINDOW (window), WAIT_MS);
 }
 
 static void

@@ -16,12 +16,6 @@
 static MutualApplication *app;
 
 static gboolean
-widget_mapped (gpointer data)
-{
-  return gtk_widget_get_mapped (GTK_WIDGET (data));
-}
-
-static gboolean
 toplevel_shown (gpointer data)
 {
   return mutual_test_ui_find_toplevel ((GType) GPOINTER_TO_SIZE (data)) != NULL;
@@ -33,19 +27,9 @@ present_main_window (void)
   MutualWindow *window = mutual_window_new (app);
 
   gtk_window_present (GTK_WINDOW (window));
-  mutual_test_ui_spin_until (widget_mapped, window, WAIT_MS);
+  mutual_test_ui_spin_until (mutual_test_ui_widget_mapped, window, WAIT_MS);
 
   return window;
-}
-
-static void
-close_and_wait (GtkWindow *window)
-{
-  GObject *weak = G_OBJECT (window);
-
-  g_object_add_weak_pointer (weak, (gpointer *) &weak);
-  gtk_window_destroy (window);
-  mutual_test_ui_wait_finalized (&weak, WAIT_MS);
 }
 
 static void
@@ -65,7 +49,7 @@ test_window_presented (void)
   g_assert_cmpint (gdk_texture_get_width (saved), ==, gtk_widget_get_width (GTK_WIDGET (window)));
   g_assert_cmpint (gdk_texture_get_height (saved), ==, gtk_widget_get_height (GTK_WIDGET (window)));
 
-  close_and_wait (GTK_WINDOW (window));
+  mutual_test_ui_close_and_wait (GTK_WINDOW (window), WAIT_MS);
 }
 
 static void
@@ -97,7 +81,7 @@ test_window_actions (void)
 
       shown = mutual_test_ui_find_toplevel (cases[i].type);
       g_assert_true (gtk_window_get_transient_for (shown) == GTK_WINDOW (window));
-      mutual_test_ui_spin_until (widget_mapped, shown, WAIT_MS);
+      mutual_test_ui_spin_until (mutual_test_ui_widget_mapped, shown, WAIT_MS);
       path = mutual_test_ui_screenshot (GTK_WIDGET (shown), cases[i].screenshot);
       if (cases[i].kept)
         {
@@ -106,7 +90,7 @@ test_window_actions (void)
         }
       else
         {
-          close_and_wait (shown);
+          mutual_test_ui_close_and_wait (shown, WAIT_MS);
         }
     }
 
@@ -117,7 +101,7 @@ test_window_actions (void)
     g_main_context_iteration (NULL, FALSE);
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (window)));
 
-  close_and_wait (GTK_WINDOW (window));
+  mutual_test_ui_close_and_wait (GTK_WINDOW (window), WAIT_MS);
 }
 
 static void
@@ -141,7 +125,7 @@ test_dark_style (void)
   g_assert_cmpint (adw_style_manager_get_color_scheme (style_manager), ==,
                    ADW_COLOR_SCHEME_DEFAULT);
 
-  close_and_wait (GTK_WINDOW (window));
+  mutual_test_ui_close_and_wait (GTK_WINDOW (window), WAIT_MS);
 }
 
 static void
@@ -165,7 +149,7 @@ test_preferences_bound_to_settings (void)
   g_assert_cmpuint (adw_combo_row_get_selected (row), ==, 1);
 
   g_settings_reset (settings, "color-scheme");
-  close_and_wait (GTK_WINDOW (preferences));
+  mutual_test_ui_close_and_wait (GTK_WINDOW (preferences), WAIT_MS);
 }
 
 static void
