@@ -58,8 +58,8 @@ static const struct
     "client-certificate-missing" },
   [FAULT_UNTRUSTED_CA] = { "untrusted-ca", "foreign-client.pem", TRUE, "foreign-client.key",
     "client-ca-not-accepted" },
-  [FAULT_MISSING_INTERMEDIATE] = { "missing-intermediate", "client-p256.pem", FALSE, "client-p256.key",
-    "client-chain-incomplete" },
+  [FAULT_MISSING_INTERMEDIATE] = { "missing-intermediate", "client-p256.pem", FALSE,
+    "client-p256.key", "client-chain-incomplete" },
   [FAULT_EXPIRED] = { "expired", "expired.pem", TRUE, "expired.key",
     "client-certificate-expired" },
   [FAULT_NOT_YET_VALID] = { "not-yet-valid", "not-yet-valid.pem", TRUE, "not-yet-valid.key",
@@ -202,7 +202,8 @@ set_identity (MutualProbe *probe,
   /* The foreign identity comes with its own CA, as from a PKCS#12 file of another PKI:
    * a lone leaf from an unknown issuer could as well lack its intermediate. */
   if (faults[fault].with_intermediate)
-    add_certificates (chain, fault == FAULT_UNTRUSTED_CA ? "foreign-ca.pem" : "intermediate-ca.pem");
+    add_certificates (chain, fault == FAULT_UNTRUSTED_CA ? "foreign-ca.pem"
+                                                         : "intermediate-ca.pem");
   key = load_key (faults[fault].key);
   mutual_probe_set_identity (probe, chain, key);
 }
@@ -581,7 +582,8 @@ test_server_faults (void)
   mutual_probe_set_sni (run->probe, "not-this-server.example.test");
   g_ptr_array_add (runs, run);
 
-  run = run_new (host, mutual_peer_get_port (plaintext), MUTUAL_PROTOCOL_TLS, server_faults[2].label);
+  run = run_new (host, mutual_peer_get_port (plaintext), MUTUAL_PROTOCOL_TLS,
+                 server_faults[2].label);
   g_ptr_array_add (runs, run);
 
   run = run_new (host, mutual_peer_get_port (http), MUTUAL_PROTOCOL_TLS, server_faults[3].label);
