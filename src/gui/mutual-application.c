@@ -4,7 +4,9 @@
 #include <glib/gi18n.h>
 
 #include "mutual-application.h"
+#include "mutual-background.h"
 #include "mutual-preferences-window.h"
+#include "mutual-renewal-monitor.h"
 #include "mutual-window.h"
 
 struct _MutualApplication
@@ -14,6 +16,13 @@ struct _MutualApplication
   GSettings *settings;
   /* The identities in the keyring, shared by every window. */
   MutualIdentityStore *identity_store;
+  /* Renewal: the agent's records, the agent, and its notifications. */
+  MutualRenewalMonitor *renewal_monitor;
+  /* Held while "Run in Background" is on, so that closing the last window does not
+   * end the application. */
+  gboolean held;
+  /* Started with --background (autostart): no window at the first activation. */
+  gboolean start_in_background;
 };
 
 G_DEFINE_FINAL_TYPE (MutualApplication, mutual_application, ADW_TYPE_APPLICATION)
@@ -55,6 +64,45 @@ mutual_application_get_identity_store (MutualApplication *self)
   g_return_val_if_fail (MUTUAL_IS_APPLICATION (self), NULL);
 
   return self->identity_store;
+}
+
+/**
+ * mutual_application_get_renewal_monitor:
+ *
+ * Returns: (transfer none) (nullable): what the renewal agent knows of the identities;
+ *   %NULL before startup
+ */
+MutualRenewalMonitor *
+mutual_application_get_renewal_monitor (MutualApplication *self)
+{
+  g_return_val_if_fail (MUTUAL_IS_APPLICATION (self), NULL);
+
+  return self->renewal_monitor;
+}
+
+static void
+apply_background (MutualApplication *self)
+{
+  gboolean background = g_settings_get_boolean (self->settings, "run-in-background");
+
+  /* Held, the application outlives its last window, and the agent keeps renewing. */
+  if (background && !self->held)
+    g_application_hold (G_APPLICATION (self));
+  else if (!background && self->held)
+    g_application_release (G_APPLICATION (self));
+  self->held = background;
+  mutual_renewal_monitor_set_background (self->renewal_monitor, background);
+}
+
+static void
+run_in_background_changed_cb (MutualApplication *self,
+                              const char        *key,
+                              GSettings         *settings)
+{
+  apply_background (self);
+  /* Only a change made by the user asks for autostart, or stops it. */
+  mutual_background_set_autostart (GTK_APPLICATION (self),
+                                   g_settings_get_boolean (self->settings, "run-in-background"));
 }
 
 static void
@@ -106,7 +154,27 @@ mutual_application_activate (GApplication *app)
 {
   MutualApplication *self = MUTUAL_APPLICATION (app);
 
+  /* Started at login to renew in the background: no window until asked for one. */
+  if (self->start_in_background)
+    {
+      self->start_in_background = FALSE;
+      return;
+    }
+
   gtk_window_present (GTK_WINDOW (get_or_create_window (self)));
+}
+
+static int
+mutual_application_handle_local_options (GApplication *app,
+                                         GVariantDict *options)
+{
+  MutualApplication *self = MUTUAL_APPLICATION (app);
+
+  if (g_variant_dict_contains (options, MUTUAL_BACKGROUND_OPTION))
+    self->start_in_background = TRUE;
+
+  /* Go on as usual: the primary instance starts up and is activated. */
+  return -1;
 }
 
 static void
@@ -250,6 +318,27 @@ mutual_application_startup (GApplication *app)
   g_signal_connect_object (self->settings, "changed::color-scheme",
                            G_CALLBACK (color_scheme_changed_cb), self, G_CONNECT_SWAPPED);
   apply_color_scheme (self);
+
+  self->renewal_monitor = mutual_renewal_monitor_new (G_APPLICATION (self), self->identity_store);
+  g_signal_connect_object (self->settings, "changed::run-in-background",
+                           G_CALLBACK (run_in_background_changed_cb), self, G_CONNECT_SWAPPED);
+  apply_background (self);
+  /* Started at login, but the user turned background renewal off since: nothing to do. */
+  if (self->start_in_background && !self->held)
+    g_debug ("Started in the background, but “Run in Background” is off");
+}
+
+static void
+mutual_application_shutdown (GApplication *app)
+{
+  MutualApplication *self = MUTUAL_APPLICATION (app);
+
+  /* The agent stops cleanly: a renewal under way is cancelled and leaves its identity
+   * as it was. */
+  if (self->renewal_monitor != NULL)
+    mutual_renewal_monitor_stop (self->renewal_monitor);
+
+  G_APPLICATION_CLASS (mutual_application_parent_class)->shutdown (app);
 }
 
 static void
@@ -258,6 +347,7 @@ mutual_application_finalize (GObject *object)
   MutualApplication *self = MUTUAL_APPLICATION (object);
 
   g_clear_object (&self->settings);
+  g_clear_object (&self->renewal_monitor);
   g_clear_object (&self->identity_store);
 
   G_OBJECT_CLASS (mutual_application_parent_class)->finalize (object);
@@ -274,10 +364,17 @@ mutual_application_class_init (MutualApplicationClass *klass)
   app_class->activate = mutual_application_activate;
   app_class->open = mutual_application_open;
   app_class->startup = mutual_application_startup;
+  app_class->shutdown = mutual_application_shutdown;
+  app_class->handle_local_options = mutual_application_handle_local_options;
 }
 
 static void
 mutual_application_init (MutualApplication *self)
 {
   self->settings = g_settings_new (BASE_ID);
+
+  g_application_add_main_option (G_APPLICATION (self), MUTUAL_BACKGROUND_OPTION, 0, G_OPTION_FLAG_NONE,
+                                 G_OPTION_ARG_NONE,
+                                 _("Start without a window, to renew certificates in the background"),
+                                 NULL);
 }

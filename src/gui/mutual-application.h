@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "mutual-core.h"
+#include "mutual-renewal-monitor.h"
 
 G_BEGIN_DECLS
 
@@ -14,5 +15,7 @@ G_DECLARE_FINAL_TYPE (MutualApplication, mutual_application, MUTUAL, APPLICATION
 MutualApplication   *mutual_application_new                (void);
 GSettings           *mutual_application_get_settings       (MutualApplication *self);
 MutualIdentityStore *mutual_application_get_identity_store (MutualApplication *self);
+
+MutualRenewalMonitor *mutual_application_get_renewal_monitor (MutualApplication *self);
 
 G_END_DECLS

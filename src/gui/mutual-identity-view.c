@@ -8,6 +8,7 @@
 #include "mutual-countdown.h"
 #include "mutual-identity-view.h"
 #include "mutual-page-stack.h"
+#include "mutual-renewal-card.h"
 #include "mutual-section-group.h"
 
 /* A stored identity: a status header with a live countdown, what the keyring holds for
@@ -54,6 +55,7 @@ struct _MutualIdentityView
   GtkLabel *not_before_label;
   GtkLabel *not_after_label;
   AdwBin *identity_bin;
+  AdwBin *renewal_bin;
   AdwPreferencesGroup *load_group;
   GtkSpinner *load_spinner;
   GtkWidget *retry_button;
@@ -309,6 +311,22 @@ refresh (gpointer user_data,
   return mutual_validity_get_next_change (validity, now, with_seconds);
 }
 
+/* The renewal card, for an identity enrolled with a CA. */
+static void
+show_renewal (MutualIdentityView *self)
+{
+  GtkWidget *card = adw_bin_get_child (self->renewal_bin);
+  gboolean enrolled = mutual_identity_get_ca_profile (self->identity) != NULL;
+
+  if (enrolled && card != NULL)
+    mutual_renewal_card_set_identity (MUTUAL_RENEWAL_CARD (card), self->identity);
+  else if (enrolled)
+    adw_bin_set_child (self->renewal_bin, mutual_renewal_card_new (self->store, self->identity));
+  else
+    adw_bin_set_child (self->renewal_bin, NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->renewal_bin), enrolled);
+}
+
 static void
 show_identity (MutualIdentityView *self)
 {
@@ -341,6 +359,8 @@ show_identity (MutualIdentityView *self)
   group = adw_bin_get_child (self->identity_bin);
   if (group == NULL || !mutual_section_group_update (MUTUAL_SECTION_GROUP (group), section))
     adw_bin_set_child (self->identity_bin, mutual_section_group_new (section, NULL));
+
+  show_renewal (self);
 }
 
 /* Verifying the chain against the system's trusted CAs, which are loaded from disk */
@@ -767,6 +787,7 @@ mutual_identity_view_class_init (MutualIdentityViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MutualIdentityView, not_before_label);
   gtk_widget_class_bind_template_child (widget_class, MutualIdentityView, not_after_label);
   gtk_widget_class_bind_template_child (widget_class, MutualIdentityView, identity_bin);
+  gtk_widget_class_bind_template_child (widget_class, MutualIdentityView, renewal_bin);
   gtk_widget_class_bind_template_child (widget_class, MutualIdentityView, load_group);
   gtk_widget_class_bind_template_child (widget_class, MutualIdentityView, load_spinner);
   gtk_widget_class_bind_template_child (widget_class, MutualIdentityView, retry_button);

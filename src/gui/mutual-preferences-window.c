@@ -13,6 +13,7 @@ struct _MutualPreferencesWindow
 
   /* Template children */
   AdwComboRow *color_scheme_row;
+  GtkSwitch *background_switch;
 };
 
 G_DEFINE_FINAL_TYPE (MutualPreferencesWindow, mutual_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
@@ -80,6 +81,8 @@ mutual_preferences_window_constructed (GObject *object)
                                 G_SETTINGS_BIND_DEFAULT,
                                 color_scheme_get_mapping, color_scheme_set_mapping,
                                 NULL, NULL);
+  g_settings_bind (self->settings, "run-in-background", self->background_switch, "active",
+                   G_SETTINGS_BIND_DEFAULT);
 }
 
 static void
@@ -159,6 +162,7 @@ mutual_preferences_window_class_init (MutualPreferencesWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_BASE_PATH "/mutual-preferences-window.ui");
   gtk_widget_class_bind_template_child (widget_class, MutualPreferencesWindow, color_scheme_row);
+  gtk_widget_class_bind_template_child (widget_class, MutualPreferencesWindow, background_switch);
 }
 
 static void

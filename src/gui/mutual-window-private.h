@@ -74,4 +74,7 @@ void                _mutual_window_identities_dispose      (MutualWindow      *s
 void                _mutual_window_identities_finalize     (MutualWindow      *self);
 void                _mutual_window_identities_page_changed (MutualWindow      *self);
 
+/* mutual-window-enroll.c: win.enroll, enrolling a new identity with a CA. */
+void                _mutual_window_enroll_class_init       (GtkWidgetClass    *widget_class);
+
 G_END_DECLS

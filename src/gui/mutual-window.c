@@ -970,6 +970,7 @@ mutual_window_class_init (MutualWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, selected_page_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, n_pages_changed_cb);
   _mutual_window_identities_class_init (widget_class);
+  _mutual_window_enroll_class_init (widget_class);
 
   gtk_widget_class_install_action (widget_class, "win.show-sidebar", NULL, show_sidebar_action_cb);
   gtk_widget_class_install_action (widget_class, "win.go-back", NULL, go_back_action_cb);

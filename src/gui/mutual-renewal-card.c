@@ -1,0 +1,559 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "mutual-application.h"
+#include "mutual-countdown.h"
+#include "mutual-enroll-dialog.h"
+#include "mutual-renewal-card.h"
+#include "mutual-renewal-monitor.h"
+
+/* The renewal of an identity enrolled with a CA, on its page: when it is renewed next
+ * (with a live countdown), how the last renewal went, whether the CA answered, the
+ * provisioner and the policy, and Renew Now.
+ *
+ * What the agent knows comes from the application's MutualRenewalMonitor (the agent's
+ * records); without one (a window outside MutualApplication), the card shows what the
+ * identity's own profile says. Renew Now runs mutual_renewal_renew_async(), which
+ * replaces the identity only once the new certificate passed every check; its result
+ * is told in a toast.
+ *
+ * The policy is shown, not edited: the core stores the profile with the identity when it
+ * is enrolled, and has no way yet to change it afterwards. Output files and hooks are
+ * not part of the core's profile yet either, so the card has nothing to show for them. */
+
+#define HOUR ((gint64) 3600)
+
+struct _MutualRenewalCard
+{
+  AdwBin parent_instance;
+
+  MutualIdentityStore *store;
+  MutualIdentity *identity;
+  MutualRenewalMonitor *monitor;
+  MutualCountdown *countdown;
+  GCancellable *cancellable;
+  gboolean busy;
+
+  /* Template children */
+  GtkSpinner *spinner;
+  GtkWidget *renew_button;
+  AdwActionRow *next_row;
+  GtkLabel *countdown_label;
+  AdwActionRow *last_row;
+  GtkImage *last_icon;
+  AdwActionRow *ca_row;
+  GtkLabel *ca_status_label;
+  AdwActionRow *provisioner_row;
+  AdwActionRow *policy_row;
+  AdwActionRow *agent_row;
+};
+
+G_DEFINE_FINAL_TYPE (MutualRenewalCard, mutual_renewal_card, ADW_TYPE_BIN)
+
+enum {
+  PROP_0,
+  PROP_STORE,
+  PROP_IDENTITY,
+  PROP_BUSY,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+GtkWidget *
+mutual_renewal_card_new (MutualIdentityStore *store,
+                         MutualIdentity      *identity)
+{
+  g_return_val_if_fail (MUTUAL_IS_IDENTITY_STORE (store), NULL);
+  g_return_val_if_fail (MUTUAL_IS_IDENTITY (identity), NULL);
+
+  return g_object_new (MUTUAL_TYPE_RENEWAL_CARD, "store", store, "identity", identity, NULL);
+}
+
+MutualIdentity *
+mutual_renewal_card_get_identity (MutualRenewalCard *self)
+{
+  g_return_val_if_fail (MUTUAL_IS_RENEWAL_CARD (self), NULL);
+
+  return self->identity;
+}
+
+gboolean
+mutual_renewal_card_get_busy (MutualRenewalCard *self)
+{
+  g_return_val_if_fail (MUTUAL_IS_RENEWAL_CARD (self), FALSE);
+
+  return self->busy;
+}
+
+/* Showing */
+
+static void
+set_subtitle (AdwActionRow *row,
+              const char   *text)
+{
+  /* Subtitles are Pango markup; these texts are not. */
+  g_autofree char *escaped = g_markup_escape_text (text != NULL ? text : "", -1);
+
+  if (g_strcmp0 (adw_action_row_get_subtitle (row), escaped) != 0)
+    adw_action_row_set_subtitle (row, escaped);
+}
+
+static void
+set_badge (GtkLabel   *label,
+           const char *text,
+           const char *style)
+{
+  static const char *const styles[] = { "success", "warning", "error", "dim-label" };
+
+  gtk_label_set_text (label, text);
+  for (guint i = 0; i < G_N_ELEMENTS (styles); i++)
+    {
+      if (g_strcmp0 (styles[i], style) == 0)
+        gtk_widget_add_css_class (GTK_WIDGET (label), styles[i]);
+      else
+        gtk_widget_remove_css_class (GTK_WIDGET (label), styles[i]);
+    }
+}
+
+static char *
+describe_policy (MutualCaProfile *profile)
+{
+  g_autofree char *policy = mutual_ca_profile_get_renew_policy (profile);
+  gsize length = strlen (policy);
+
+  if (length > 1 && policy[length - 1] == 's' && g_ascii_isdigit (policy[0]))
+    {
+      g_autofree char *before = mutual_format_duration (g_ascii_strtoll (policy, NULL, 10), FALSE);
+
+      /* Translators: %s is a duration, e.g. "8 h". */
+      return g_strdup_printf (_("%s before the certificate expires"), before);
+    }
+  if (g_str_equal (policy, "2/3"))
+    return g_strdup (_("Two thirds into the certificate’s lifetime (the default)"));
+  /* Translators: %d is a percentage of a certificate's lifetime, e.g. 75. */
+  return g_strdup_printf (_("%d %% into the certificate’s lifetime"),
+                          (int) (g_ascii_strtod (policy, NULL) * 100 + 0.5));
+}
+
+static const MutualRenewalRecord *
+current_record (MutualRenewalCard *self)
+{
+  if (self->monitor == NULL)
+    return NULL;
+  return mutual_renewal_monitor_lookup (self->monitor, mutual_identity_get_id (self->identity));
+}
+
+/* When the identity is renewed next: the agent's plan for this very certificate, or
+ * else what the policy says. 0 when nothing is planned. */
+static gint64
+next_renewal (MutualRenewalCard         *self,
+              const MutualRenewalRecord *record,
+              gboolean                  *planned)
+{
+  *planned = record != NULL && g_strcmp0 (record->planned_for, mutual_identity_get_sha256 (self->identity)) == 0;
+  if (record != NULL && record->reenroll_needed)
+    return 0;
+  if (*planned || (record != NULL && record->failures > 0))
+    return record->next_renewal;
+  return mutual_renewal_get_due (self->identity);
+}
+
+static gint64
+refresh (gpointer user_data,
+         gint64   now)
+{
+  MutualRenewalCard *self = user_data;
+  const MutualRenewalRecord *record = current_record (self);
+  gboolean planned = FALSE;
+  gint64 when = next_renewal (self, record, &planned);
+  g_autofree char *time_text = NULL;
+  g_autofree char *subtitle = NULL;
+  g_autofree char *countdown = NULL;
+  gboolean with_seconds;
+
+  if (when == 0)
+    {
+      set_subtitle (self->next_row, record != NULL && record->reenroll_needed
+                                    ? _("None: the CA will not renew this certificate. Enroll again.")
+                                    : _("Not planned"));
+      gtk_label_set_text (self->countdown_label, "");
+      return now + 60;
+    }
+
+  with_seconds = ABS (when - now) < HOUR;
+  time_text = mutual_format_time (when);
+  if (when <= now)
+    {
+      /* Translators: %s is a date and time. */
+      subtitle = g_strdup_printf (_("Due since %s"), time_text);
+      countdown = g_strdup (self->busy ? _("Renewing") : _("Due"));
+    }
+  else
+    {
+      g_autofree char *left = mutual_format_duration (when - now, with_seconds);
+
+      subtitle = g_strdup (time_text);
+      /* Translators: %s is a duration, e.g. "5 h 12 min". */
+      countdown = g_strdup_printf (_("in %s"), left);
+    }
+  if (record != NULL && record->failures > 0 && !record->last_ok)
+    {
+      g_autofree char *retry = g_steal_pointer (&subtitle);
+
+      /* Translators: %s is a date and time; %u the number of failed attempts. */
+      subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Retrying at %s, after %u failed attempt",
+                                               "Retrying at %s, after %u failed attempts", record->failures),
+                                  retry, record->failures);
+    }
+  else if (!planned)
+    {
+      g_autofree char *due = g_steal_pointer (&subtitle);
+
+      /* Translators: %s is a date and time; the agent has not planned it yet. */
+      subtitle = g_strdup_printf (_("%s, by the renewal policy"), due);
+    }
+  set_subtitle (self->next_row, subtitle);
+  gtk_label_set_text (self->countdown_label, countdown);
+
+  if (when <= now)
+    return now + 60;
+  /* Redraw when the countdown's last unit changes. */
+  return with_seconds ? now + 1 : now + 60 - (when - now) % 60;
+}
+
+static void
+show_record (MutualRenewalCard *self)
+{
+  const MutualRenewalRecord *record = current_record (self);
+  GSettings *settings = NULL;
+  GApplication *application = g_application_get_default ();
+  gboolean background = FALSE;
+
+  if (record == NULL || record->last_attempt == 0)
+    {
+      set_subtitle (self->last_row, _("Not renewed by Mutual yet"));
+      gtk_widget_set_visible (GTK_WIDGET (self->last_icon), FALSE);
+    }
+  else
+    {
+      g_autofree char *when = mutual_format_time (record->last_attempt);
+      g_autofree char *text = NULL;
+
+      if (record->last_ok)
+        /* Translators: %s is a date and time. */
+        text = g_strdup_printf (_("Succeeded on %s"), when);
+      else
+        /* Translators: the first %s is a date and time, the second why it failed. */
+        text = g_strdup_printf (_("Failed on %s: %s"), when, record->last_error != NULL ? record->last_error : "");
+      set_subtitle (self->last_row, text);
+      gtk_image_set_from_icon_name (self->last_icon, record->last_ok ? "emblem-ok-symbolic"
+                                                                     : "dialog-warning-symbolic");
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->last_icon), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      record->last_ok ? _("Succeeded") : _("Failed"), -1);
+      gtk_widget_set_visible (GTK_WIDGET (self->last_icon), TRUE);
+    }
+
+  if (record == NULL || record->ca_reachable < 0)
+    set_badge (self->ca_status_label, _("Unknown"), "dim-label");
+  else if (record->ca_reachable > 0)
+    set_badge (self->ca_status_label, _("Reachable"), "success");
+  else
+    set_badge (self->ca_status_label, _("Unreachable"), "error");
+
+  if (MUTUAL_IS_APPLICATION (application))
+    settings = mutual_application_get_settings (MUTUAL_APPLICATION (application));
+  if (settings != NULL)
+    background = g_settings_get_boolean (settings, "run-in-background");
+  if (self->monitor == NULL || !mutual_renewal_monitor_get_running (self->monitor))
+    set_subtitle (self->agent_row, _("Not running: use Renew Now, or run “mutualctl agent”"));
+  else if (background)
+    set_subtitle (self->agent_row, _("On, also while Mutual’s window is closed"));
+  else
+    set_subtitle (self->agent_row, _("On while Mutual is open. Turn on “Run in Background” in "
+                                      "Preferences to renew while it is closed."));
+}
+
+static void
+show_identity (MutualRenewalCard *self)
+{
+  MutualCaProfile *profile = mutual_identity_get_ca_profile (self->identity);
+  g_autofree char *policy = NULL;
+
+  if (profile == NULL)
+    return;
+  policy = describe_policy (profile);
+  set_subtitle (self->ca_row, mutual_ca_profile_get_url (profile));
+  set_subtitle (self->provisioner_row, mutual_ca_profile_get_provisioner (profile) != NULL
+                                       ? mutual_ca_profile_get_provisioner (profile)
+                                       : _("None: enrolled with a one-time token"));
+  set_subtitle (self->policy_row, policy);
+  show_record (self);
+  if (self->countdown != NULL)
+    mutual_countdown_update (self->countdown);
+}
+
+static void
+monitor_changed_cb (MutualRenewalCard    *self,
+                    MutualRenewalMonitor *monitor)
+{
+  show_record (self);
+  mutual_countdown_update (self->countdown);
+}
+
+/* Renew Now */
+
+static void
+set_busy (MutualRenewalCard *self,
+          gboolean           busy)
+{
+  if (self->busy == busy)
+    return;
+  self->busy = busy;
+  gtk_widget_set_visible (GTK_WIDGET (self->spinner), busy);
+  gtk_spinner_set_spinning (self->spinner, busy);
+  gtk_widget_set_sensitive (self->renew_button, !busy);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+}
+
+static void
+add_toast (MutualRenewalCard *self,
+           AdwToast          *toast)
+{
+  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
+
+  if (overlay != NULL)
+    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
+  else
+    g_object_unref (g_object_ref_sink (toast));
+}
+
+static void
+renewed_cb (GObject      *source_object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(MutualRenewalCard) self = user_data;
+  g_autoptr(MutualIdentity) renewed = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *escaped = NULL;
+
+  renewed = mutual_renewal_renew_finish (result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  set_busy (self, FALSE);
+  escaped = g_markup_escape_text (mutual_identity_get_label (self->identity), -1);
+  if (renewed != NULL)
+    {
+      /* Translators: %s is the label of an identity. */
+      add_toast (self, adw_toast_new_format (_("Renewed “%s”"), escaped));
+      mutual_renewal_card_set_identity (self, renewed);
+    }
+  else
+    {
+      g_autofree char *message = g_markup_escape_text (error->message, -1);
+      AdwToast *toast;
+
+      /* Translators: the first %s is a short title ("CA Unreachable"), the second the
+       * CA's or the core's message. */
+      toast = adw_toast_new_format (_("%s: %s"), mutual_enroll_dialog_get_error_heading (error), message);
+      adw_toast_set_timeout (toast, 0);
+      add_toast (self, toast);
+    }
+  if (self->monitor != NULL)
+    mutual_renewal_monitor_reload (self->monitor);
+  show_record (self);
+}
+
+static void
+renew_clicked_cb (MutualRenewalCard *self,
+                  GtkButton         *button)
+{
+  if (self->busy)
+    return;
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  set_busy (self, TRUE);
+  mutual_renewal_renew_async (self->store, self->identity, MUTUAL_CA_RENEWAL_RENEW, 0, self->cancellable,
+                              renewed_cb, g_object_ref (self));
+}
+
+/**
+ * mutual_renewal_card_set_identity:
+ * @identity: the identity as it is stored now (the same id, renewed or renamed)
+ */
+void
+mutual_renewal_card_set_identity (MutualRenewalCard *self,
+                                  MutualIdentity    *identity)
+{
+  g_return_if_fail (MUTUAL_IS_RENEWAL_CARD (self));
+  g_return_if_fail (MUTUAL_IS_IDENTITY (identity));
+
+  if (self->identity == identity)
+    return;
+  /* An older generation (a late answer) never replaces a newer one. */
+  if (self->identity != NULL &&
+      g_str_equal (mutual_identity_get_id (self->identity), mutual_identity_get_id (identity)) &&
+      mutual_identity_get_generation (identity) < mutual_identity_get_generation (self->identity))
+    return;
+  g_set_object (&self->identity, identity);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IDENTITY]);
+  if (self->countdown != NULL)
+    show_identity (self);
+}
+
+/* GObject */
+
+static void
+mutual_renewal_card_constructed (GObject *object)
+{
+  MutualRenewalCard *self = MUTUAL_RENEWAL_CARD (object);
+  GApplication *application = g_application_get_default ();
+
+  G_OBJECT_CLASS (mutual_renewal_card_parent_class)->constructed (object);
+
+  g_return_if_fail (self->store != NULL && self->identity != NULL);
+
+  if (MUTUAL_IS_APPLICATION (application))
+    self->monitor = mutual_application_get_renewal_monitor (MUTUAL_APPLICATION (application));
+  if (self->monitor != NULL)
+    {
+      g_object_ref (self->monitor);
+      g_signal_connect_object (self->monitor, "changed", G_CALLBACK (monitor_changed_cb), self,
+                               G_CONNECT_SWAPPED);
+    }
+  self->countdown = mutual_countdown_new (GTK_WIDGET (self), refresh, self);
+  show_identity (self);
+}
+
+static void
+mutual_renewal_card_get_property (GObject    *object,
+                                  guint       prop_id,
+                                  GValue     *value,
+                                  GParamSpec *pspec)
+{
+  MutualRenewalCard *self = MUTUAL_RENEWAL_CARD (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      g_value_set_object (value, self->store);
+      break;
+
+    case PROP_IDENTITY:
+      g_value_set_object (value, self->identity);
+      break;
+
+    case PROP_BUSY:
+      g_value_set_boolean (value, self->busy);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+mutual_renewal_card_set_property (GObject      *object,
+                                  guint         prop_id,
+                                  const GValue *value,
+                                  GParamSpec   *pspec)
+{
+  MutualRenewalCard *self = MUTUAL_RENEWAL_CARD (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      self->store = g_value_dup_object (value);
+      break;
+
+    case PROP_IDENTITY:
+      if (g_value_get_object (value) != NULL)
+        mutual_renewal_card_set_identity (self, g_value_get_object (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+mutual_renewal_card_dispose (GObject *object)
+{
+  MutualRenewalCard *self = MUTUAL_RENEWAL_CARD (object);
+
+  /* A renewal cut short leaves the identity as it was. */
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->countdown);
+  if (self->monitor != NULL)
+    g_signal_handlers_disconnect_by_data (self->monitor, self);
+  g_clear_object (&self->monitor);
+  adw_bin_set_child (ADW_BIN (self), NULL);
+  gtk_widget_dispose_template (GTK_WIDGET (self), MUTUAL_TYPE_RENEWAL_CARD);
+
+  G_OBJECT_CLASS (mutual_renewal_card_parent_class)->dispose (object);
+}
+
+static void
+mutual_renewal_card_finalize (GObject *object)
+{
+  MutualRenewalCard *self = MUTUAL_RENEWAL_CARD (object);
+
+  g_clear_object (&self->store);
+  g_clear_object (&self->identity);
+  g_clear_object (&self->cancellable);
+
+  G_OBJECT_CLASS (mutual_renewal_card_parent_class)->finalize (object);
+}
+
+static void
+mutual_renewal_card_class_init (MutualRenewalCardClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->constructed = mutual_renewal_card_constructed;
+  object_class->dispose = mutual_renewal_card_dispose;
+  object_class->finalize = mutual_renewal_card_finalize;
+  object_class->get_property = mutual_renewal_card_get_property;
+  object_class->set_property = mutual_renewal_card_set_property;
+
+  properties[PROP_STORE] =
+    g_param_spec_object ("store", NULL, NULL,
+                         MUTUAL_TYPE_IDENTITY_STORE,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_IDENTITY] =
+    g_param_spec_object ("identity", NULL, NULL,
+                         MUTUAL_TYPE_IDENTITY,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS |
+                         G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_BUSY] =
+    g_param_spec_boolean ("busy", NULL, NULL,
+                          FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               RESOURCE_BASE_PATH "/mutual-renewal-card.ui");
+  gtk_widget_class_bind_template_child (widget_class, MutualRenewalCard, spinner);
+  gtk_widget_class_bind_template_child (widget_class, MutualRenewalCard, renew_button);
+  gtk_widget_class_bind_template_child (widget_class, MutualRenewalCard, next_row);
+  gtk_widget_class_bind_template_child (widget_class, MutualRenewalCard, countdown_label);
+  gtk_widget_class_bind_template_child (widget_class, MutualRenewalCard, last_row);
+  gtk_widget_class_bind_template_child (widget_class, MutualRenewalCard, last_icon);
+  gtk_widget_class_bind_template_child (widget_class, MutualRenewalCard, ca_row);
+  gtk_widget_class_bind_template_child (widget_class, MutualRenewalCard, ca_status_label);
+  gtk_widget_class_bind_template_child (widget_class, MutualRenewalCard, provisioner_row);
+  gtk_widget_class_bind_template_child (widget_class, MutualRenewalCard, policy_row);
+  gtk_widget_class_bind_template_child (widget_class, MutualRenewalCard, agent_row);
+  gtk_widget_class_bind_template_callback (widget_class, renew_clicked_cb);
+}
+
+static void
+mutual_renewal_card_init (MutualRenewalCard *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}

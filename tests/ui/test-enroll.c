@@ -1,0 +1,578 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+/* Enrolling with a real step-ca through the dialog, under Xvfb with the harness's
+ * private gnome-keyring. step-ca is built on demand (as the stepca tests do, under
+ * their lock) and started with tests/stepca/stepca.py on 127.0.0.1; it is stopped when
+ * the test ends, also when it fails (an assertion aborts: a signal handler stops it).
+ *
+ * The tests go through what a user does: open the dialog from the sidebar's empty state,
+ * give a wrong fingerprint (refused before anything secret is sent), the right one
+ * (the root is shown), a wrong provisioner password (the CA's refusal is shown), then
+ * enroll with the provisioner password and with a pasted token (which fills in the
+ * subject). Each new identity is selected in the sidebar and shows its renewal card;
+ * Renew Now renews it against the CA. Finally "Run in Background" writes and removes the
+ * autostart entry. Screenshots go to MUTUAL_TEST_OUTPUT_DIR; the password rows are
+ * masked, and no token or password is ever printed. */
+
+#include "config.h"
+
+#include <fcntl.h>
+#include <json-glib/json-glib.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "mutual-application.h"
+#include "mutual-background.h"
+#include "mutual-enroll-dialog.h"
+#include "mutual-identity-row.h"
+#include "mutual-identity-view.h"
+#include "mutual-renewal-card.h"
+#include "mutual-test-ui.h"
+#include "mutual-window.h"
+
+#define WAIT_MS 30000
+#define ADMIN "admin@example.test"
+
+static MutualApplication *app;
+static char *scratch;
+static char *state_dir;
+static char *ca_url;
+static char *ca_fingerprint;
+static char *admin_password;
+/* The command that stops the CA, ready before anything can fail. */
+static char *stop_argv[8];
+static gboolean ca_running;
+
+/* The CA */
+
+static void
+stop_ca (void)
+{
+  pid_t pid;
+  int status;
+
+  if (!ca_running)
+    return;
+  ca_running = FALSE;
+  /* fork, exec and waitpid only: this also runs from a signal handler. */
+  pid = fork ();
+  if (pid == 0)
+    {
+      int null = open ("/dev/null", O_WRONLY);
+
+      dup2 (null, STDOUT_FILENO);
+      execv (stop_argv[0], stop_argv);
+      _exit (127);
+    }
+  if (pid > 0)
+    waitpid (pid, &status, 0);
+}
+
+static void
+fatal_signal_handler (int signum)
+{
+  stop_ca ();
+  signal (signum, SIG_DFL);
+  raise (signum);
+}
+
+static char *
+run_stepca (const char  *command,
+            const char **extra)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = -1;
+
+  g_ptr_array_add (argv, (gpointer) "/usr/bin/python3");
+  g_ptr_array_add (argv, (gpointer) g_getenv ("MUTUAL_TEST_STEPCA_PY"));
+  g_ptr_array_add (argv, (gpointer) command);
+  g_ptr_array_add (argv, (gpointer) "--dir");
+  g_ptr_array_add (argv, state_dir);
+  for (guint i = 0; extra != NULL && extra[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) extra[i]);
+  g_ptr_array_add (argv, NULL);
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err,
+                               &status, &error));
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    {
+      /* Its error output names no secret (stepca.py prints secrets only on stdout). */
+      g_test_message ("stepca.py %s failed: %s", command, err);
+      g_assert_not_reached ();
+    }
+  return g_steal_pointer (&out);
+}
+
+static void
+build_step_ca (const char *binary)
+{
+  const char *build_root = g_getenv ("MUTUAL_BUILD_ROOT");
+  g_autofree char *folder = g_path_get_dirname (binary);
+  g_autofree char *lock_path = g_build_filename (folder, "step-ca.build-lock", NULL);
+  g_autofree char *target = g_build_filename ("tests", "stepca", "step-ca", NULL);
+  g_autofree char *out = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *argv[] = { g_getenv ("MUTUAL_TEST_NINJA"), "-C", build_root, target, NULL };
+  gint64 started = g_get_monotonic_time ();
+  int status = -1;
+  int lock;
+
+  g_assert_nonnull (build_root);
+  g_assert_nonnull (argv[0]);
+  /* One build at a time, with the Python tests that need it too. */
+  g_assert_cmpint (g_mkdir_with_parents (folder, 0755), ==, 0);
+  lock = open (lock_path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+  g_assert_cmpint (lock, >=, 0);
+  g_assert_cmpint (flock (lock, LOCK_EX), ==, 0);
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &out, NULL,
+                               &status, &error));
+  close (lock);
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_test_message ("%s", out);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_assert_true (g_file_test (binary, G_FILE_TEST_IS_EXECUTABLE));
+  g_test_message ("step-ca is built (%.1f s through ninja)",
+                  (g_get_monotonic_time () - started) / (double) G_USEC_PER_SEC);
+}
+
+static void
+start_ca (void)
+{
+  g_autofree char *binary = g_build_filename (g_getenv ("MUTUAL_BUILD_ROOT"), "tests", "stepca", "step-ca", NULL);
+  const char *extra[] = { "--binary", binary, NULL };
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  JsonObject *state;
+  JsonArray *provisioners;
+
+  build_step_ca (binary);
+
+  stop_argv[0] = (char *) "/usr/bin/python3";
+  stop_argv[1] = (char *) g_getenv ("MUTUAL_TEST_STEPCA_PY");
+  stop_argv[2] = (char *) "stop";
+  stop_argv[3] = (char *) "--dir";
+  stop_argv[4] = state_dir;
+  stop_argv[5] = NULL;
+  signal (SIGABRT, fatal_signal_handler);
+  signal (SIGTRAP, fatal_signal_handler);
+  signal (SIGSEGV, fatal_signal_handler);
+  signal (SIGTERM, fatal_signal_handler);
+
+  ca_running = TRUE;
+  out = run_stepca ("start", extra);
+  g_assert_true (json_parser_load_from_data (parser, out, -1, &error));
+  g_assert_no_error (error);
+  state = json_node_get_object (json_parser_get_root (parser));
+  ca_url = g_strdup (json_object_get_string_member (state, "url"));
+  ca_fingerprint = g_strdup (json_object_get_string_member (state, "fingerprint"));
+  provisioners = json_object_get_array_member (state, "provisioners");
+  for (guint i = 0; i < json_array_get_length (provisioners); i++)
+    {
+      JsonObject *provisioner = json_array_get_object_element (provisioners, i);
+
+      if (g_str_equal (json_object_get_string_member (provisioner, "name"), ADMIN))
+        admin_password = g_strdup (json_object_get_string_member (provisioner, "password"));
+    }
+  /* The output held the passwords. */
+  memset (out, 0, strlen (out));
+  g_assert_nonnull (admin_password);
+  g_test_message ("step-ca runs at %s", ca_url);
+}
+
+/* Widgets */
+
+static GtkWidget *
+child (gpointer    widget,
+       GType       type,
+       const char *name)
+{
+  return mutual_test_ui_template_child (widget, type, name);
+}
+
+static GtkWidget *
+dialog_child (MutualEnrollDialog *dialog,
+              const char         *name)
+{
+  return child (dialog, MUTUAL_TYPE_ENROLL_DIALOG, name);
+}
+
+static void
+set_row_text (MutualEnrollDialog *dialog,
+              const char         *name,
+              const char         *text)
+{
+  gtk_editable_set_text (GTK_EDITABLE (dialog_child (dialog, name)), text);
+}
+
+static void
+click_widget (GtkWidget *button)
+{
+  g_assert_true (gtk_widget_is_drawable (button));
+  g_assert_true (gtk_widget_is_sensitive (button));
+  g_signal_emit_by_name (button, "clicked");
+}
+
+static void
+click (GtkWidget  *root,
+       const char *label)
+{
+  GtkButton *button = mutual_test_ui_find_button (root, label);
+
+  g_assert_nonnull (button);
+  click_widget (GTK_WIDGET (button));
+}
+
+typedef struct
+{
+  MutualEnrollDialog *dialog;
+  const char *page;
+} PageWait;
+
+static gboolean
+on_page (gpointer data)
+{
+  PageWait *wait = data;
+
+  return g_strcmp0 (mutual_enroll_dialog_get_page (wait->dialog), wait->page) == 0;
+}
+
+static void
+wait_page (MutualEnrollDialog *dialog,
+           const char         *page)
+{
+  PageWait wait = { dialog, page };
+
+  mutual_test_ui_spin_until (on_page, &wait, WAIT_MS);
+}
+
+static gboolean
+dialog_shown (gpointer data)
+{
+  return mutual_test_ui_find_toplevel (MUTUAL_TYPE_ENROLL_DIALOG) != NULL;
+}
+
+static MutualEnrollDialog *
+wait_dialog (void)
+{
+  MutualEnrollDialog *dialog;
+
+  mutual_test_ui_spin_until (dialog_shown, NULL, WAIT_MS);
+  dialog = MUTUAL_ENROLL_DIALOG (mutual_test_ui_find_toplevel (MUTUAL_TYPE_ENROLL_DIALOG));
+  mutual_test_ui_spin_until (mutual_test_ui_widget_mapped, dialog, WAIT_MS);
+  return dialog;
+}
+
+static const char *
+sidebar_page (MutualWindow *window)
+{
+  return gtk_stack_get_visible_child_name (GTK_STACK (child (window, MUTUAL_TYPE_WINDOW, "sidebar_stack")));
+}
+
+static gboolean
+sidebar_settled (gpointer data)
+{
+  const char *page = sidebar_page (data);
+
+  return g_strcmp0 (page, "empty") == 0 || g_strcmp0 (page, "list") == 0;
+}
+
+typedef struct
+{
+  MutualWindow *window;
+  const char *label;
+} Shown;
+
+/* The identity labelled so is selected in the sidebar and shown, with its card. */
+static gboolean
+identity_shown (gpointer data)
+{
+  Shown *shown = data;
+  GtkListBox *list = GTK_LIST_BOX (child (shown->window, MUTUAL_TYPE_WINDOW, "identity_list"));
+  GtkListBoxRow *row = gtk_list_box_get_selected_row (list);
+  MutualIdentityView *view = mutual_window_get_identity_view (shown->window);
+  MutualIdentity *identity;
+
+  if (row == NULL || view == NULL)
+    return FALSE;
+  identity = mutual_identity_row_get_identity (MUTUAL_IDENTITY_ROW (row));
+  return g_str_equal (mutual_identity_get_label (identity), shown->label) &&
+         g_str_equal (mutual_identity_get_label (mutual_identity_view_get_identity (view)), shown->label);
+}
+
+static MutualRenewalCard *
+find_card (MutualWindow *window)
+{
+  MutualIdentityView *view = mutual_window_get_identity_view (window);
+  g_autoptr(GPtrArray) cards = mutual_test_ui_find_all (GTK_WIDGET (view), MUTUAL_TYPE_RENEWAL_CARD);
+
+  g_assert_cmpuint (cards->len, ==, 1);
+  g_assert_true (gtk_widget_is_drawable (g_ptr_array_index (cards, 0)));
+  return g_ptr_array_index (cards, 0);
+}
+
+static const char *
+card_subtitle (MutualRenewalCard *card,
+               const char        *row)
+{
+  return adw_action_row_get_subtitle (ADW_ACTION_ROW (child (card, MUTUAL_TYPE_RENEWAL_CARD, row)));
+}
+
+static gboolean
+card_idle (gpointer data)
+{
+  return !mutual_renewal_card_get_busy (data);
+}
+
+static gboolean
+weak_cleared (gpointer data)
+{
+  return *(gpointer *) data == NULL;
+}
+
+static MutualWindow *window;
+
+/* Tests */
+
+static void
+test_fingerprint (void)
+{
+  MutualEnrollDialog *dialog;
+  AdwStatusPage *failed;
+  GtkWidget *error_label;
+  gpointer weak;
+
+  window = mutual_window_new (app);
+  mutual_test_ui_present (GTK_WINDOW (window), WAIT_MS);
+  mutual_test_ui_spin_until (sidebar_settled, window, WAIT_MS);
+  g_assert_cmpstr (sidebar_page (window), ==, "empty");
+  mutual_test_ui_screenshot (GTK_WIDGET (window), "enroll-empty-state");
+
+  /* From the empty state. */
+  click (child (window, MUTUAL_TYPE_WINDOW, "sidebar_stack"), "_Enroll With a CA…");
+  dialog = wait_dialog ();
+  g_assert_cmpstr (mutual_enroll_dialog_get_page (dialog), ==, "ca");
+  g_assert_false (gtk_widget_get_sensitive (dialog_child (dialog, "next_button")));
+
+  /* A typing mistake is said beside the fields, without asking the CA. */
+  set_row_text (dialog, "url_row", "http://127.0.0.1:1");
+  set_row_text (dialog, "fingerprint_row", ca_fingerprint);
+  click_widget (dialog_child (dialog, "next_button"));
+  error_label = dialog_child (dialog, "ca_error_label");
+  g_assert_true (gtk_widget_get_visible (error_label));
+  g_assert_cmpstr (mutual_enroll_dialog_get_page (dialog), ==, "ca");
+
+  /* The right CA with a wrong fingerprint: refused at bootstrap. */
+  set_row_text (dialog, "url_row", ca_url);
+  set_row_text (dialog, "fingerprint_row", "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff");
+  g_assert_false (gtk_widget_get_visible (error_label));
+  click_widget (dialog_child (dialog, "next_button"));
+  wait_page (dialog, "failed");
+  failed = ADW_STATUS_PAGE (dialog_child (dialog, "failed_page"));
+  g_assert_cmpstr (adw_status_page_get_title (failed), ==, "Wrong Root Fingerprint");
+  g_assert_nonnull (adw_status_page_get_description (failed));
+  mutual_test_ui_screenshot (GTK_WIDGET (dialog), "enroll-wrong-fingerprint");
+  click (GTK_WIDGET (failed), "_Back");
+  g_assert_cmpstr (mutual_enroll_dialog_get_page (dialog), ==, "ca");
+
+  /* Cancel closes the dialog; nothing was stored. */
+  weak = dialog;
+  g_object_add_weak_pointer (G_OBJECT (dialog), &weak);
+  click_widget (dialog_child (dialog, "cancel_button"));
+  mutual_test_ui_spin_until (weak_cleared, &weak, WAIT_MS);
+  g_assert_cmpstr (sidebar_page (window), ==, "empty");
+}
+
+static MutualEnrollDialog *
+open_at_details (void)
+{
+  MutualEnrollDialog *dialog;
+  g_autofree char *fingerprint = NULL;
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.enroll", NULL);
+  dialog = wait_dialog ();
+  set_row_text (dialog, "url_row", ca_url);
+  /* Colons and capitals, as people copy fingerprints. */
+  fingerprint = g_ascii_strup (ca_fingerprint, -1);
+  set_row_text (dialog, "fingerprint_row", fingerprint);
+  click_widget (dialog_child (dialog, "next_button"));
+  wait_page (dialog, "details");
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (dialog_child (dialog, "root_fingerprint_row"))), ==,
+                   ca_fingerprint);
+  return dialog;
+}
+
+static void
+enroll_and_wait (MutualEnrollDialog *dialog,
+                 const char         *label)
+{
+  Shown shown = { window, label };
+  gpointer weak = dialog;
+
+  g_object_add_weak_pointer (G_OBJECT (dialog), &weak);
+  click_widget (dialog_child (dialog, "next_button"));
+  g_assert_true (mutual_enroll_dialog_get_busy (dialog));
+  mutual_test_ui_spin_until (weak_cleared, &weak, WAIT_MS);
+  mutual_test_ui_spin_until (identity_shown, &shown, WAIT_MS);
+}
+
+static void
+test_password (void)
+{
+  MutualEnrollDialog *dialog = open_at_details ();
+  AdwStatusPage *failed = ADW_STATUS_PAGE (dialog_child (dialog, "failed_page"));
+  MutualRenewalCard *card;
+  MutualIdentity *before;
+  guint generation;
+
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (dialog_child (dialog, "root_subject_row"))), !=, "");
+  adw_combo_row_set_selected (ADW_COMBO_ROW (dialog_child (dialog, "method_row")), 1);
+  g_assert_true (gtk_widget_get_visible (dialog_child (dialog, "password_row")));
+  g_assert_false (gtk_widget_get_visible (dialog_child (dialog, "token_row")));
+  set_row_text (dialog, "provisioner_row", ADMIN);
+  set_row_text (dialog, "subject_row", "alice.example.test");
+  set_row_text (dialog, "label_row", "Alice at step-ca");
+
+  /* A wrong password: the CA's refusal (or the provisioner key's) is shown. */
+  set_row_text (dialog, "password_row", "not-the-password");
+  click_widget (dialog_child (dialog, "next_button"));
+  wait_page (dialog, "failed");
+  g_assert_nonnull (adw_status_page_get_description (failed));
+  g_assert_null (strstr (adw_status_page_get_description (failed), "not-the-password"));
+  g_test_message ("wrong password: %s", adw_status_page_get_title (failed));
+  mutual_test_ui_screenshot (GTK_WIDGET (dialog), "enroll-wrong-password");
+  click (GTK_WIDGET (failed), "_Back");
+  g_assert_cmpstr (mutual_enroll_dialog_get_page (dialog), ==, "details");
+
+  set_row_text (dialog, "password_row", admin_password);
+  mutual_test_ui_screenshot (GTK_WIDGET (dialog), "enroll-details");
+  enroll_and_wait (dialog, "Alice at step-ca");
+
+  card = find_card (window);
+  g_assert_cmpstr (card_subtitle (card, "ca_row"), ==, ca_url);
+  g_assert_cmpstr (card_subtitle (card, "provisioner_row"), ==, ADMIN);
+  g_assert_nonnull (strstr (card_subtitle (card, "policy_row"), "Two thirds"));
+  g_assert_cmpstr (card_subtitle (card, "next_row"), !=, "");
+  mutual_test_ui_screenshots (GTK_WIDGET (window), "enroll-window", mutual_application_get_settings (app));
+  mutual_test_ui_screenshots (GTK_WIDGET (card), "enroll-renewal-card", mutual_application_get_settings (app));
+
+  /* Renew Now, against the CA: the next generation of the same identity. */
+  before = mutual_renewal_card_get_identity (card);
+  generation = mutual_identity_get_generation (before);
+  click (GTK_WIDGET (card), "_Renew Now");
+  g_assert_true (mutual_renewal_card_get_busy (card));
+  mutual_test_ui_spin_until (card_idle, card, WAIT_MS);
+  g_assert_cmpuint (mutual_identity_get_generation (mutual_renewal_card_get_identity (card)), ==, generation + 1);
+  mutual_test_ui_screenshot (GTK_WIDGET (card), "enroll-renewed");
+}
+
+static void
+test_token (void)
+{
+  const char *extra[] = { "--provisioner", ADMIN, "--subject", "bob.example.test",
+                          "--san", "bob.example.test", "--san", "127.0.0.2", NULL };
+  g_autofree char *token = run_stepca ("token", extra);
+  MutualEnrollDialog *dialog = open_at_details ();
+
+  g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (dialog_child (dialog, "method_row"))), ==, 0);
+  g_assert_false (gtk_widget_get_sensitive (dialog_child (dialog, "next_button")));
+  /* Pasted: the subject and SANs come from the token. */
+  set_row_text (dialog, "token_row", g_strstrip (token));
+  memset (token, 0, strlen (token));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (dialog_child (dialog, "subject_row"))), ==,
+                   "bob.example.test");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (dialog_child (dialog, "sans_row"))), ==,
+                   "bob.example.test, 127.0.0.2");
+  adw_combo_row_set_selected (ADW_COMBO_ROW (dialog_child (dialog, "key_type_row")), 2);
+  enroll_and_wait (dialog, "bob.example.test");
+
+  find_card (window);
+  g_assert_cmpstr (mutual_identity_get_key_type (mutual_identity_view_get_identity (mutual_window_get_identity_view (window))),
+                   !=, "");
+  mutual_test_ui_screenshot (GTK_WIDGET (window), "enroll-token");
+}
+
+/* Whether the autostart entry is there (complete: it is written asynchronously). */
+static gboolean
+autostart_is (gpointer data)
+{
+  g_autofree char *path = mutual_background_autostart_path ();
+  g_autofree char *contents = NULL;
+  gboolean complete = g_file_get_contents (path, &contents, NULL, NULL) &&
+                      strstr (contents, "X-GNOME-Autostart-enabled=true\n") != NULL;
+
+  return GPOINTER_TO_INT (data) ? complete : !g_file_test (path, G_FILE_TEST_EXISTS);
+}
+
+static void
+test_background (void)
+{
+  GSettings *settings = mutual_application_get_settings (app);
+  MutualRenewalMonitor *monitor = mutual_application_get_renewal_monitor (app);
+  g_autofree char *path = mutual_background_autostart_path ();
+  g_autofree char *contents = NULL;
+
+  /* Enrolled identities: the agent runs while the application does. */
+  g_assert_true (mutual_renewal_monitor_get_running (monitor));
+  /* Renewal is healthy: nothing to tell. */
+  g_assert_null (mutual_renewal_monitor_get_notified (monitor, mutual_identity_get_id (
+    mutual_identity_view_get_identity (mutual_window_get_identity_view (window)))));
+
+  g_settings_set_boolean (settings, "run-in-background", TRUE);
+  mutual_test_ui_spin_until (autostart_is, GINT_TO_POINTER (TRUE), WAIT_MS);
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  g_assert_nonnull (strstr (contents, "--background"));
+  g_assert_nonnull (strstr (contents, "X-GNOME-Autostart-enabled=true"));
+
+  g_settings_set_boolean (settings, "run-in-background", FALSE);
+  mutual_test_ui_spin_until (autostart_is, GINT_TO_POINTER (FALSE), WAIT_MS);
+
+  mutual_test_ui_close_and_wait (GTK_WINDOW (window), WAIT_MS);
+  window = NULL;
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  mutual_test_ui_init (&argc, &argv);
+
+  scratch = g_dir_make_tmp ("mutual-enroll-XXXXXX", &error);
+  g_assert_no_error (error);
+  state_dir = g_build_filename (scratch, "stepca", NULL);
+  start_ca ();
+
+  app = mutual_application_new ();
+  g_application_register (G_APPLICATION (app), NULL, &error);
+  g_assert_no_error (error);
+
+  g_test_add_func ("/enroll/fingerprint", test_fingerprint);
+  g_test_add_func ("/enroll/password", test_password);
+  g_test_add_func ("/enroll/token", test_token);
+  g_test_add_func ("/enroll/background", test_background);
+
+  status = g_test_run ();
+
+  stop_ca ();
+  g_clear_object (&app);
+  if (admin_password != NULL)
+    memset (admin_password, 0, strlen (admin_password));
+  g_clear_pointer (&admin_password, g_free);
+  g_clear_pointer (&ca_url, g_free);
+  g_clear_pointer (&ca_fingerprint, g_free);
+  g_clear_pointer (&state_dir, g_free);
+  g_clear_pointer (&scratch, g_free);
+
+  return status;
+}
