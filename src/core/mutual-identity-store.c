@@ -1060,6 +1060,8 @@ load_credentials_sync (MutualIdentity  *identity,
   return g_steal_pointer (&bundle);
 }
 
+static GMutex keyring_lock;
+
 static void
 operation_thread (GTask        *task,
                   gpointer      source_object,
@@ -1070,6 +1072,11 @@ operation_thread (GTask        *task,
   g_autoptr(GError) error = NULL;
   Deadline deadline;
 
+  /* One keyring operation at a time in a process: libsecret 0.20's synchronous calls
+   * from several threads at once can complete one of its internal tasks twice (seen
+   * when the renewal agent renewed two identities while the list was refreshed), and
+   * the keyring serialises them anyway. */
+  g_mutex_lock (&keyring_lock);
   deadline_start (&deadline, cancellable);
 
   switch (operation->kind)
@@ -1176,6 +1183,7 @@ operation_thread (GTask        *task,
     }
 
   deadline_stop (&deadline);
+  g_mutex_unlock (&keyring_lock);
   if (error != NULL)
     g_task_return_error (task, g_steal_pointer (&error));
 }
