@@ -9,6 +9,9 @@
 #include <unistd.h>
 
 #include "mutual-ca-client-private.h"
+#include "mutual-finding.h"
+#include "mutual-probe.h"
+#include "mutual-trust.h"
 #include "mutual-renewal.h"
 
 /* Enrolling and renewing identities: the CA protocol, then the checks that make a
@@ -26,6 +29,8 @@ typedef struct
   char *label;
   char *subject;
   int lock_fd;
+  MutualBundle *credentials;
+  GError *error;
 } Job;
 
 static void
@@ -38,6 +43,8 @@ job_free (Job *job)
   g_clear_pointer (&job->subject, g_free);
   if (job->lock_fd >= 0)
     close (job->lock_fd);
+  g_clear_object (&job->credentials);
+  g_clear_error (&job->error);
   g_free (job);
 }
 
@@ -70,6 +77,79 @@ stored_cb (GObject      *source,
     g_task_return_pointer (task, identity, g_object_unref);
 }
 
+/* A TLS failure with the CA is explained by the probe: a real handshake with the
+ * same chain, key and pinned root, whose first error finding joins the message. */
+static void
+probed_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Job *job = g_task_get_task_data (task);
+  MutualProbe *probe = MUTUAL_PROBE (source);
+  GError *error = g_steal_pointer (&job->error);
+
+  if (mutual_probe_run_finish (probe, result, NULL))
+    {
+      GPtrArray *findings = mutual_probe_get_findings (probe);
+
+      for (guint i = 0; findings != NULL && i < findings->len; i++)
+        {
+          MutualFinding *finding = g_ptr_array_index (findings, i);
+
+          if (mutual_finding_get_severity (finding) != MUTUAL_FINDING_ERROR)
+            continue;
+          GError *explained;
+
+          /* Translators: the error, then the probe's finding: its title and remedy. */
+          explained = g_error_new (error->domain, error->code, _("%s. The probe’s diagnosis: %s %s"),
+                                   error->message, mutual_finding_get_title (finding),
+                                   mutual_finding_get_remedy (finding) ? mutual_finding_get_remedy (finding) : "");
+          g_error_free (error);
+          error = explained;
+          break;
+        }
+    }
+  g_object_unref (probe);
+  g_task_return_error (task, error);
+}
+
+static void
+diagnose (GTask  *task,
+          GError *error)
+{
+  Job *job = g_task_get_task_data (task);
+  MutualCaProfile *profile = mutual_ca_client_get_profile (job->client);
+  g_autoptr(MutualCertificate) root = mutual_ca_client_get_root (job->client);
+  g_autoptr(GUri) uri = g_uri_parse (mutual_ca_profile_get_url (profile), G_URI_FLAGS_NONE, NULL);
+  g_autoptr(MutualTrust) trust = mutual_trust_new ();
+  g_autoptr(GPtrArray) chain = g_ptr_array_new_with_free_func (g_object_unref);
+  GPtrArray *certificates;
+  MutualProbe *probe;
+  guint timeout = mutual_ca_client_get_timeout (job->client);
+
+  if (job->credentials == NULL || root == NULL || uri == NULL ||
+      !mutual_trust_add_anchor (trust, root, NULL))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  certificates = mutual_bundle_get_certificates (job->credentials);
+  for (guint i = 0; i < certificates->len; i++)
+    {
+      if (i == 0 || !mutual_certificate_is_self_issued (g_ptr_array_index (certificates, i)))
+        g_ptr_array_add (chain, g_object_ref (g_ptr_array_index (certificates, i)));
+    }
+
+  job->error = error;
+  probe = mutual_probe_new (g_uri_get_host (uri), g_uri_get_port (uri) > 0 ? g_uri_get_port (uri) : 443);
+  mutual_probe_set_protocol (probe, MUTUAL_PROTOCOL_HTTPS);
+  mutual_probe_set_trust (probe, trust);
+  mutual_probe_set_identity (probe, chain, g_ptr_array_index (mutual_bundle_get_keys (job->credentials), 0));
+  mutual_probe_set_timeouts (probe, timeout * 1000, timeout * 2000);
+  mutual_probe_run_async (probe, g_task_get_cancellable (task), probed_cb, g_object_ref (task));
+}
+
 /* What the CA issued is checked, then stored. */
 static void
 issued_cb (GObject      *source,
@@ -83,6 +163,12 @@ issued_cb (GObject      *source,
 
   issued = job->identity ? mutual_ca_client_renew_finish (job->client, result, &error)
                          : mutual_ca_client_enroll_finish (job->client, result, &error);
+  if (issued == NULL && g_error_matches (error, MUTUAL_CA_ERROR, MUTUAL_CA_ERROR_TLS_FAILED) &&
+      job->credentials != NULL)
+    {
+      diagnose (task, error);
+      return;
+    }
   if (issued == NULL || !check_issued (job, issued, &error))
     {
       g_task_return_error (task, error);
@@ -214,6 +300,7 @@ credentials_cb (GObject      *source,
         mutual_ca_client_set_root (job->client, certificate);
     }
 
+  job->credentials = g_object_ref (credentials);
   mutual_ca_client_renew_async (job->client, credentials, job->renewal, g_task_get_cancellable (task),
                                 issued_cb, g_object_ref (task));
 }
