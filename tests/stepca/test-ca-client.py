@@ -517,6 +517,7 @@ def checks(ctl, ca, refusing, work, started):
                f"{name}: {want_error}, exit {want_rc} ({took:.1f} s)", (rc, body, err))
         tap.eq(generation_of(ctl, alice_id, work), before,
                f"{name}: alice is intact, her key still matches")
+        return err
 
     stepca.stop(ca["dir"])
     started.remove(ca["dir"])
@@ -542,7 +543,11 @@ def checks(ctl, ca, refusing, work, started):
                 ("other-subject", 5, "rejected-certificate", "mallory"),
                 ("other-key", 5, "rejected-certificate", "another key")]:
             fake.mode = mode
-            fault(f"fake CA ({mode})", rc_, error, text=text)
+            message = fault(f"fake CA ({mode})", rc_, error, text=text)
+            if mode == "untrusted":
+                tap.ok("probe’s diagnosis" in message, "the TLS failure carries the probe's diagnosis",
+                       message)
+                tap.diag(message)
         fake.mode = "wrong-root"
         value, path = token(refusing, admin, "hank", ["hank"])
         rc, body, err = ctl("enroll", "--ca-url", url, "--fingerprint", fp, "--token-file", path,
