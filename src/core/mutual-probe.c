@@ -732,9 +732,16 @@ cancelled_cb (GCancellable *cancellable,
               gpointer      data)
 {
   MutualProbe *self = data;
+  GSource *source;
 
-  /* The signal may come from another thread: finish on the probe's context. */
-  g_main_context_invoke (self->context, cancelled_idle_cb, g_object_ref (self));
+  /* The signal may come from another thread, and finishing disconnects from the
+   * cancellable, which must not happen within its own "cancelled" handler (it would
+   * wait for itself): finish from an idle callback on the probe's context, always. */
+  source = g_idle_source_new ();
+  g_source_set_callback (source, cancelled_idle_cb, g_object_ref (self), NULL);
+  g_source_set_static_name (source, "[mutual] probe cancelled");
+  g_source_attach (source, self->context);
+  g_source_unref (source);
 }
 
 /* Resolving */
