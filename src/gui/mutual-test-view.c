@@ -949,34 +949,6 @@ run_action_cb (GtkWidget  *widget,
     load_identity (run);
 }
 
-static gpointer
-cancel_thread (gpointer data)
-{
-  g_cancellable_cancel (data);
-  return NULL;
-}
-
-/* The probe finishes from within the cancellable's "cancelled" signal when that is
- * emitted on the thread that owns its main context, and disconnects from the
- * cancellable there: a deadlock that GLib documents (g_cancellable_disconnect()). So
- * the run is cancelled from a short-lived thread while this one holds the main context:
- * the probe then finds the context busy and finishes from an idle callback on it, on
- * this thread. Cancelling the key's read from the keyring or the CA file's import is
- * safe from any thread. */
-static void
-cancel_run (Run *run)
-{
-  GThread *thread;
-
-  if (g_cancellable_is_cancelled (run->cancellable))
-    return;
-
-  g_main_context_acquire (NULL);
-  thread = g_thread_new ("mutual-cancel", cancel_thread, run->cancellable);
-  g_thread_join (thread);
-  g_main_context_release (NULL);
-}
-
 static void
 cancel_action_cb (GtkWidget  *widget,
                   const char *action_name,
@@ -985,7 +957,7 @@ cancel_action_cb (GtkWidget  *widget,
   MutualTestView *self = MUTUAL_TEST_VIEW (widget);
 
   if (self->run != NULL)
-    cancel_run (self->run);
+    g_cancellable_cancel (self->run->cancellable);
 }
 
 /* The report */
@@ -1295,7 +1267,7 @@ mutual_test_view_dispose (GObject *object)
    * longer the view's run. */
   if (self->run != NULL)
     {
-      cancel_run (self->run);
+      g_cancellable_cancel (self->run->cancellable);
       self->run = NULL;
     }
   if (self->choices != NULL)
