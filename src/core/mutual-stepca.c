@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "mutual-ca-client-private.h"
+#include "mutual-ca-token.h"
 #include "mutual-importer.h"
 #include "mutual-jose-private.h"
 #include "mutual-private-key-private.h"
@@ -661,35 +662,6 @@ mint_sign_token (MutualStepCa        *self,
   return _mutual_jws_sign (key, header, claims, error);
 }
 
-/* The SANs that a pasted token asks for, read without verifying it (the CA does):
- * the request must carry exactly those. */
-static char **
-token_sans (const char *token)
-{
-  g_auto(GStrv) parts = g_strsplit (token, ".", 0);
-  g_autoptr(GBytes) payload = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  JsonNode *root;
-  JsonNode *sans;
-
-  if (g_strv_length (parts) != 3 || (payload = _mutual_base64url_decode (parts[1], -1, NULL)) == NULL ||
-      !json_parser_load_from_data (parser, g_bytes_get_data (payload, NULL), g_bytes_get_size (payload), NULL) ||
-      (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    return NULL;
-  sans = json_object_get_member (json_node_get_object (root), "sans");
-  if (sans == NULL || !JSON_NODE_HOLDS_ARRAY (sans))
-    return NULL;
-  for (guint i = 0; i < json_array_get_length (json_node_get_array (sans)); i++)
-    {
-      JsonNode *element = json_array_get_element (json_node_get_array (sans), i);
-
-      if (json_node_get_value_type (element) == G_TYPE_STRING)
-        g_strv_builder_add (builder, json_node_get_string (element));
-    }
-  return g_strv_builder_end (builder);
-}
-
 /* Enroll */
 
 static MutualBundle *
@@ -712,7 +684,13 @@ stepca_enroll (MutualCaClient      *client,
   if (enrollment->sans != NULL && enrollment->sans[0] != NULL)
     sans = g_strdupv (enrollment->sans);
   else if (enrollment->token != NULL)
-    sans = token_sans (enrollment->token);
+    {
+      /* The request must carry exactly the SANs the token allows; the CA checks. */
+      g_autoptr(MutualCaTokenClaims) claims = mutual_ca_token_peek (enrollment->token);
+
+      if (claims != NULL)
+        sans = g_steal_pointer (&claims->sans);
+    }
   if (sans == NULL || sans[0] == NULL)
     {
       g_strfreev (sans);
