@@ -430,8 +430,13 @@ _mutual_jwk_import_private (GBytes  *json,
                      "tokens with"));
       return NULL;
     }
-  if ((x = member_bytes (jwk, "x", 32, error)) == NULL || (y = member_bytes (jwk, "y", 32, error)) == NULL ||
-      (d = member_bytes (jwk, "d", 32, error)) == NULL)
+  x = member_bytes (jwk, "x", 32, error);
+  y = x ? member_bytes (jwk, "y", 32, error) : NULL;
+  d = y ? member_bytes (jwk, "d", 32, error) : NULL;
+  /* json-glib keeps its own copy of the private scalar: wipe it before it is freed. */
+  if (member_string (jwk, "d") != NULL)
+    _mutual_wipe ((char *) member_string (jwk, "d"), strlen (member_string (jwk, "d")));
+  if (d == NULL)
     return NULL;
 
   xd = datum_of (x);
