@@ -36,6 +36,11 @@ struct _MutualRenewalCard
   MutualCountdown *countdown;
   GCancellable *cancellable;
   gboolean busy;
+  /* The last Renew Now of this card, which the agent's records do not know of. */
+  gint64 own_attempt;
+  gboolean own_ok;
+  int own_reachable;
+  char *own_error;
 
   /* Template children */
   GtkSpinner *spinner;
@@ -232,34 +237,39 @@ show_record (MutualRenewalCard *self)
   GSettings *settings = NULL;
   GApplication *application = g_application_get_default ();
   gboolean background = FALSE;
+  /* The latest attempt, the agent's or this card's. */
+  gboolean own = self->own_attempt > 0 && (record == NULL || self->own_attempt >= record->last_attempt);
+  gint64 attempt = own ? self->own_attempt : record != NULL ? record->last_attempt : 0;
+  gboolean ok = own ? self->own_ok : record != NULL && record->last_ok;
+  const char *reason = own ? self->own_error : record != NULL ? record->last_error : NULL;
+  int reachable = own ? self->own_reachable : record != NULL ? record->ca_reachable : -1;
 
-  if (record == NULL || record->last_attempt == 0)
+  if (attempt == 0)
     {
       set_subtitle (self->last_row, _("Not renewed by Mutual yet"));
       gtk_widget_set_visible (GTK_WIDGET (self->last_icon), FALSE);
     }
   else
     {
-      g_autofree char *when = mutual_format_time (record->last_attempt);
+      g_autofree char *when = mutual_format_time (attempt);
       g_autofree char *text = NULL;
 
-      if (record->last_ok)
+      if (ok)
         /* Translators: %s is a date and time. */
         text = g_strdup_printf (_("Succeeded on %s"), when);
       else
         /* Translators: the first %s is a date and time, the second why it failed. */
-        text = g_strdup_printf (_("Failed on %s: %s"), when, record->last_error != NULL ? record->last_error : "");
+        text = g_strdup_printf (_("Failed on %s: %s"), when, reason != NULL ? reason : "");
       set_subtitle (self->last_row, text);
-      gtk_image_set_from_icon_name (self->last_icon, record->last_ok ? "emblem-ok-symbolic"
-                                                                     : "dialog-warning-symbolic");
+      gtk_image_set_from_icon_name (self->last_icon, ok ? "emblem-ok-symbolic" : "dialog-warning-symbolic");
       gtk_accessible_update_property (GTK_ACCESSIBLE (self->last_icon), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                      record->last_ok ? _("Succeeded") : _("Failed"), -1);
+                                      ok ? _("Succeeded") : _("Failed"), -1);
       gtk_widget_set_visible (GTK_WIDGET (self->last_icon), TRUE);
     }
 
-  if (record == NULL || record->ca_reachable < 0)
+  if (reachable < 0)
     set_badge (self->ca_status_label, _("Unknown"), "dim-label");
-  else if (record->ca_reachable > 0)
+  else if (reachable > 0)
     set_badge (self->ca_status_label, _("Reachable"), "success");
   else
     set_badge (self->ca_status_label, _("Unreachable"), "error");
@@ -346,6 +356,17 @@ renewed_cb (GObject      *source_object,
     return;
   set_busy (self, FALSE);
   escaped = g_markup_escape_text (mutual_identity_get_label (self->identity), -1);
+  self->own_attempt = g_get_real_time () / G_USEC_PER_SEC;
+  self->own_ok = renewed != NULL;
+  g_clear_pointer (&self->own_error, g_free);
+  if (renewed != NULL)
+    self->own_reachable = 1;
+  else if (error->domain != MUTUAL_CA_ERROR)
+    self->own_reachable = -1;
+  else
+    self->own_reachable = g_error_matches (error, MUTUAL_CA_ERROR, MUTUAL_CA_ERROR_UNREACHABLE) ||
+                          g_error_matches (error, MUTUAL_CA_ERROR, MUTUAL_CA_ERROR_TIMED_OUT) ||
+                          g_error_matches (error, MUTUAL_CA_ERROR, MUTUAL_CA_ERROR_TLS_FAILED) ? 0 : 1;
   if (renewed != NULL)
     {
       /* Translators: %s is the label of an identity. */
@@ -362,6 +383,7 @@ renewed_cb (GObject      *source_object,
       toast = adw_toast_new_format (_("%s: %s"), mutual_enroll_dialog_get_error_heading (error), message);
       adw_toast_set_timeout (toast, 0);
       add_toast (self, toast);
+      self->own_error = g_strdup (error->message);
     }
   if (self->monitor != NULL)
     mutual_renewal_monitor_reload (self->monitor);
@@ -505,6 +527,7 @@ mutual_renewal_card_finalize (GObject *object)
   g_clear_object (&self->store);
   g_clear_object (&self->identity);
   g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->own_error, g_free);
 
   G_OBJECT_CLASS (mutual_renewal_card_parent_class)->finalize (object);
 }

@@ -340,6 +340,134 @@ weak_cleared (gpointer data)
 
 static MutualWindow *window;
 
+/* A notification server on the harness's bus (org.freedesktop.Notifications, which
+ * GLib's notification backend talks to outside Flatpak), to see what the application
+ * notifies, and withdraws. */
+
+static const char notifications_xml[] =
+  "<node>"
+  "  <interface name='org.freedesktop.Notifications'>"
+  "    <method name='Notify'>"
+  "      <arg type='s' direction='in'/><arg type='u' direction='in'/><arg type='s' direction='in'/>"
+  "      <arg type='s' direction='in'/><arg type='s' direction='in'/><arg type='as' direction='in'/>"
+  "      <arg type='a{sv}' direction='in'/><arg type='i' direction='in'/>"
+  "      <arg type='u' direction='out'/>"
+  "    </method>"
+  "    <method name='CloseNotification'><arg type='u' direction='in'/></method>"
+  "    <method name='GetCapabilities'><arg type='as' direction='out'/></method>"
+  "    <method name='GetServerInformation'>"
+  "      <arg type='s' direction='out'/><arg type='s' direction='out'/>"
+  "      <arg type='s' direction='out'/><arg type='s' direction='out'/>"
+  "    </method>"
+  "    <signal name='NotificationClosed'><arg type='u'/><arg type='u'/></signal>"
+  "    <signal name='ActionInvoked'><arg type='u'/><arg type='s'/></signal>"
+  "  </interface>"
+  "</node>";
+
+/* Notification id → its summary, while it is shown. */
+static GHashTable *shown_notifications;
+static guint last_notification_id;
+static gboolean notifications_owned;
+
+static void
+notifications_method_cb (GDBusConnection       *connection,
+                         const char            *sender,
+                         const char            *object_path,
+                         const char            *interface_name,
+                         const char            *method_name,
+                         GVariant              *parameters,
+                         GDBusMethodInvocation *invocation,
+                         gpointer               user_data)
+{
+  if (g_str_equal (method_name, "Notify"))
+    {
+      const char *summary = NULL;
+      guint replaces = 0;
+      guint id;
+
+      g_variant_get_child (parameters, 1, "u", &replaces);
+      g_variant_get_child (parameters, 3, "&s", &summary);
+      id = replaces != 0 ? replaces : ++last_notification_id;
+      g_hash_table_replace (shown_notifications, GUINT_TO_POINTER (id), g_strdup (summary));
+      g_test_message ("notification %u: %s", id, summary);
+      g_dbus_method_invocation_return_value (invocation, g_variant_new ("(u)", id));
+    }
+  else if (g_str_equal (method_name, "CloseNotification"))
+    {
+      guint id = 0;
+
+      g_variant_get (parameters, "(u)", &id);
+      g_hash_table_remove (shown_notifications, GUINT_TO_POINTER (id));
+      g_test_message ("notification %u closed", id);
+      g_dbus_method_invocation_return_value (invocation, NULL);
+    }
+  else if (g_str_equal (method_name, "GetCapabilities"))
+    {
+      const char *capabilities[] = { "body", "actions", NULL };
+
+      g_dbus_method_invocation_return_value (invocation, g_variant_new ("(^as)", capabilities));
+    }
+  else
+    {
+      g_dbus_method_invocation_return_value (invocation,
+                                             g_variant_new ("(ssss)", "mutual-test", "Mutual", "1", "1.2"));
+    }
+}
+
+static void
+notifications_name_acquired_cb (GDBusConnection *connection,
+                                const char      *name,
+                                gpointer         user_data)
+{
+  notifications_owned = TRUE;
+}
+
+static gboolean
+notifications_ready (gpointer data)
+{
+  return notifications_owned;
+}
+
+static void
+start_notification_server (void)
+{
+  static const GDBusInterfaceVTable vtable = { notifications_method_cb, NULL, NULL, { 0 } };
+  g_autoptr(GDBusNodeInfo) info = g_dbus_node_info_new_for_xml (notifications_xml, NULL);
+  g_autoptr(GError) error = NULL;
+  GDBusConnection *bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
+
+  g_assert_no_error (error);
+  shown_notifications = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  g_dbus_connection_register_object (bus, "/org/freedesktop/Notifications", info->interfaces[0], &vtable,
+                                     NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_bus_own_name_on_connection (bus, "org.freedesktop.Notifications", G_BUS_NAME_OWNER_FLAGS_NONE,
+                                notifications_name_acquired_cb, NULL, NULL, NULL);
+  mutual_test_ui_spin_until (notifications_ready, NULL, WAIT_MS);
+  g_object_unref (bus);
+}
+
+static gboolean
+notification_shown_with (gpointer data)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, shown_notifications);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      if (strstr (value, data) != NULL)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
+no_notification_shown (gpointer data)
+{
+  return g_hash_table_size (shown_notifications) == 0;
+}
+
 /* Tests */
 
 static void
@@ -471,6 +599,9 @@ test_password (void)
   g_assert_true (mutual_renewal_card_get_busy (card));
   mutual_test_ui_spin_until (card_idle, card, WAIT_MS);
   g_assert_cmpuint (mutual_identity_get_generation (mutual_renewal_card_get_identity (card)), ==, generation + 1);
+  g_assert_nonnull (strstr (card_subtitle (card, "last_row"), "Succeeded"));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (child (card, MUTUAL_TYPE_RENEWAL_CARD, "ca_status_label"))), ==,
+                   "Reachable");
   mutual_test_ui_screenshot (GTK_WIDGET (card), "enroll-renewed");
 }
 
@@ -501,6 +632,74 @@ test_token (void)
 }
 
 /* Whether the autostart entry is there (complete: it is written asynchronously). */
+/* The agent's state file, as a failing agent would have left it for @identity. */
+static void
+write_record (MutualIdentity *identity,
+              gboolean        healthy)
+{
+  g_autofree char *folder = g_build_filename (g_get_user_state_dir (), "mutual", NULL);
+  g_autofree char *path = g_build_filename (folder, "renewals.json", NULL);
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  text = g_strdup_printf ("[{\"id\": \"%s\", \"next_renewal\": %" G_GINT64_FORMAT ", "
+                          "\"last_attempt\": %" G_GINT64_FORMAT ", \"last_success\": 0, \"last_ok\": %s, "
+                          "\"last_error\": %s, \"ca_reachable\": 1, \"failures\": %d, "
+                          "\"reenroll_needed\": %s, \"planned_for\": \"%s\"}]",
+                          mutual_identity_get_id (identity), healthy ? now + 3600 : (gint64) 0, now - 60,
+                          healthy ? "true" : "false",
+                          healthy ? "null" : "\"The CA does not renew expired certificates: enroll again\"",
+                          healthy ? 0 : 3, healthy ? "false" : "true", mutual_identity_get_sha256 (identity));
+  g_assert_cmpint (g_mkdir_with_parents (folder, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (path, text, -1, &error));
+  g_assert_no_error (error);
+}
+
+typedef struct
+{
+  MutualRenewalMonitor *monitor;
+  const char *id;
+  const char *kind;
+} Notified;
+
+static gboolean
+notified_is (gpointer data)
+{
+  Notified *notified = data;
+
+  return g_strcmp0 (mutual_renewal_monitor_get_notified (notified->monitor, notified->id), notified->kind) == 0;
+}
+
+/* Re-enrollment needed: a notification and the card say so; once renewal is healthy
+ * again, the notification goes. */
+static void
+test_notifications (void)
+{
+  MutualIdentity *identity = mutual_identity_view_get_identity (mutual_window_get_identity_view (window));
+  MutualRenewalMonitor *monitor = mutual_application_get_renewal_monitor (app);
+  Notified notified = { monitor, mutual_identity_get_id (identity), NULL };
+  MutualRenewalCard *card = find_card (window);
+
+  /* Healthy: nothing shown. */
+  g_assert_null (mutual_renewal_monitor_get_notified (monitor, notified.id));
+  g_assert_true (no_notification_shown (NULL));
+
+  write_record (identity, FALSE);
+  notified.kind = "reenroll";
+  mutual_test_ui_spin_until (notified_is, &notified, WAIT_MS);
+  mutual_test_ui_spin_until (notification_shown_with, (gpointer) "Enroll “bob.example.test” Again", WAIT_MS);
+  g_assert_nonnull (strstr (card_subtitle (card, "next_row"), "Enroll again"));
+  g_assert_nonnull (strstr (card_subtitle (card, "last_row"), "Failed"));
+  mutual_test_ui_screenshot (GTK_WIDGET (card), "enroll-renewal-reenroll");
+
+  write_record (identity, TRUE);
+  notified.kind = NULL;
+  mutual_test_ui_spin_until (notified_is, &notified, WAIT_MS);
+  mutual_test_ui_spin_until (no_notification_shown, NULL, WAIT_MS);
+  g_assert_nonnull (strstr (card_subtitle (card, "last_row"), "Succeeded"));
+}
+
 static gboolean
 autostart_is (gpointer data)
 {
@@ -556,16 +755,19 @@ main (int    argc,
   app = mutual_application_new ();
   g_application_register (G_APPLICATION (app), NULL, &error);
   g_assert_no_error (error);
+  start_notification_server ();
 
   g_test_add_func ("/enroll/fingerprint", test_fingerprint);
   g_test_add_func ("/enroll/password", test_password);
   g_test_add_func ("/enroll/token", test_token);
+  g_test_add_func ("/enroll/notifications", test_notifications);
   g_test_add_func ("/enroll/background", test_background);
 
   status = g_test_run ();
 
   stop_ca ();
   g_clear_object (&app);
+  g_clear_pointer (&shown_notifications, g_hash_table_unref);
   if (admin_password != NULL)
     memset (admin_password, 0, strlen (admin_password));
   g_clear_pointer (&admin_password, g_free);
