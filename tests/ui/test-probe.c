@@ -453,6 +453,8 @@ test_cancel (void)
   g_autoptr(MutualPeer) silent = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *silent_target = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GPtrArray) spinners = NULL;
   MutualWindow *window = NULL;
   MutualTestView *view;
   GtkWidget *cancel;
@@ -469,6 +471,14 @@ test_cancel (void)
   choose_identity (view, NULL);
   enter_target (view, silent_target);
   mutual_test_ui_spin_until (step_running, view, WAIT_MS);
+
+  /* The timeline follows the probe: the handshake's row spins while it waits. */
+  rows = mutual_test_ui_find_all (view_child (view, "steps_list"), MUTUAL_TYPE_STEP_ROW);
+  g_assert_cmpuint (rows->len, >=, 3);
+  spinners = mutual_test_ui_find_all (g_ptr_array_index (rows, rows->len - 1), GTK_TYPE_SPINNER);
+  g_assert_cmpuint (spinners->len, ==, 1);
+  g_assert_true (gtk_widget_is_drawable (g_ptr_array_index (spinners, 0)));
+  g_assert_true (gtk_spinner_get_spinning (g_ptr_array_index (spinners, 0)));
 
   cancel = view_child (view, "cancel_button");
   g_assert_true (gtk_widget_is_drawable (cancel));
@@ -488,6 +498,34 @@ test_cancel (void)
   mutual_test_ui_close_and_wait (GTK_WINDOW (window), WAIT_MS);
   g_assert_true (mutual_peer_stop (silent, &error));
   g_assert_no_error (error);
+}
+
+/* Whether one of @widget's shortcut controllers maps @trigger to @action. */
+static gboolean
+has_shortcut (GtkWidget  *widget,
+              const char *trigger,
+              const char *action)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
+          g_autofree char *shown = gtk_shortcut_trigger_to_string (gtk_shortcut_get_trigger (shortcut));
+          GtkShortcutAction *named = gtk_shortcut_get_action (shortcut);
+
+          if (g_str_equal (shown, trigger) && GTK_IS_NAMED_ACTION (named) &&
+              g_str_equal (gtk_named_action_get_action_name (GTK_NAMED_ACTION (named)), action))
+            return TRUE;
+        }
+    }
+  return FALSE;
 }
 
 /* A target that is no host name starts nothing and says so; a recent target comes back
@@ -518,6 +556,9 @@ test_target (void)
   enter_target (view, "device.example.test:99999");
   g_assert_false (mutual_test_view_get_running (view));
   g_assert_true (gtk_widget_has_css_class (row, "error"));
+
+  /* Ctrl+Enter runs the test from anywhere in the view, as the shortcuts window says. */
+  g_assert_true (has_shortcut (GTK_WIDGET (view), "<Control>Return", "probe.run"));
 
   g_settings_set_strv (settings, "recent-targets", recent);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "probe.use-recent", "s", recent[1]));
