@@ -27,6 +27,7 @@ char             *_mutual_make_csr               (MutualPrivateKey    *key,
 gnutls_privkey_t  _mutual_private_key_to_privkey (MutualPrivateKey    *key,
                                                   GError             **error);
 
+GPtrArray        *_mutual_ca_chain_without_root  (GPtrArray           *certificates);
 MutualBundle     *_mutual_ca_bundle_new          (const char          *source,
                                                   GPtrArray           *chain,
                                                   MutualCertificate   *root,

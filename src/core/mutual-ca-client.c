@@ -814,6 +814,29 @@ _mutual_make_csr (MutualPrivateKey    *key,
 /* What the CA issued */
 
 /**
+ * _mutual_ca_chain_without_root:
+ * @certificates: a chain, leaf first
+ *
+ * Returns: (transfer container): the leaf and its intermediates, without the
+ *   self-issued root that identities keep at the end: what a client presents, and
+ *   what files for other programs hold
+ */
+GPtrArray *
+_mutual_ca_chain_without_root (GPtrArray *certificates)
+{
+  GPtrArray *chain = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < certificates->len; i++)
+    {
+      MutualCertificate *certificate = g_ptr_array_index (certificates, i);
+
+      if (i == 0 || !mutual_certificate_is_self_issued (certificate))
+        g_ptr_array_add (chain, g_object_ref (certificate));
+    }
+  return chain;
+}
+
+/**
  * _mutual_ca_bundle_new:
  * @chain: what the CA returned, leaf first
  * @root: the pinned root, added at the end unless the CA sent it

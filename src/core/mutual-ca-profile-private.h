@@ -12,6 +12,9 @@ G_BEGIN_DECLS
 #define MUTUAL_ATTRIBUTE_CA_FINGERPRINT "ca-fingerprint"
 #define MUTUAL_ATTRIBUTE_CA_PROVISIONER "ca-provisioner"
 #define MUTUAL_ATTRIBUTE_CA_RENEW "ca-renew"
+#define MUTUAL_ATTRIBUTE_CA_OUT_CERT "ca-out-cert"
+#define MUTUAL_ATTRIBUTE_CA_OUT_KEY "ca-out-key"
+#define MUTUAL_ATTRIBUTE_CA_HOOK "ca-hook"
 
 void             _mutual_ca_profile_add_attributes      (MutualCaProfile *self,
                                                          GHashTable      *attributes);

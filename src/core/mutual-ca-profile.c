@@ -28,6 +28,10 @@ struct _MutualCaProfile
   /* One of the two is set: a fraction of the lifetime, or seconds before expiry. */
   double renew_fraction;
   gint64 renew_before;
+  /* Opt-in outputs after each renewal: files, and a command run afterwards. */
+  char *out_cert;
+  char *out_key;
+  char *hook;
 };
 
 G_DEFINE_FINAL_TYPE (MutualCaProfile, mutual_ca_profile, G_TYPE_OBJECT)
@@ -41,6 +45,9 @@ mutual_ca_profile_finalize (GObject *object)
   g_clear_pointer (&self->url, g_free);
   g_clear_pointer (&self->fingerprint, g_free);
   g_clear_pointer (&self->provisioner, g_free);
+  g_clear_pointer (&self->out_cert, g_free);
+  g_clear_pointer (&self->out_key, g_free);
+  g_clear_pointer (&self->hook, g_free);
 
   G_OBJECT_CLASS (mutual_ca_profile_parent_class)->finalize (object);
 }
@@ -302,10 +309,64 @@ mutual_ca_profile_get_renew_at (MutualCaProfile      *self,
   return validity->not_before + (gint64) (lifetime * self->renew_fraction);
 }
 
+static char *
+non_empty (const char *text)
+{
+  return text != NULL && text[0] != '\0' ? g_strdup (text) : NULL;
+}
+
+/**
+ * mutual_ca_profile_set_outputs:
+ * @certificate_path: (nullable): where to write the certificate and its chain (PEM)
+ *   after each enrollment and renewal
+ * @key_path: (nullable): where to write the private key (PKCS #8 PEM, mode 0600)
+ * @hook: (nullable): a shell command to run afterwards, like `step ca renew --exec`;
+ *   it gets MUTUAL_IDENTITY_ID, MUTUAL_CERT_FILE and MUTUAL_KEY_FILE
+ *
+ * Files are replaced atomically and created readable by the user only.
+ */
+void
+mutual_ca_profile_set_outputs (MutualCaProfile *self,
+                               const char      *certificate_path,
+                               const char      *key_path,
+                               const char      *hook)
+{
+  g_return_if_fail (MUTUAL_IS_CA_PROFILE (self));
+
+  g_free (self->out_cert);
+  g_free (self->out_key);
+  g_free (self->hook);
+  self->out_cert = non_empty (certificate_path);
+  self->out_key = non_empty (key_path);
+  self->hook = non_empty (hook);
+}
+
+const char *
+mutual_ca_profile_get_certificate_output (MutualCaProfile *self)
+{
+  g_return_val_if_fail (MUTUAL_IS_CA_PROFILE (self), NULL);
+  return self->out_cert;
+}
+
+const char *
+mutual_ca_profile_get_key_output (MutualCaProfile *self)
+{
+  g_return_val_if_fail (MUTUAL_IS_CA_PROFILE (self), NULL);
+  return self->out_key;
+}
+
+const char *
+mutual_ca_profile_get_hook (MutualCaProfile *self)
+{
+  g_return_val_if_fail (MUTUAL_IS_CA_PROFILE (self), NULL);
+  return self->hook;
+}
+
 /**
  * mutual_ca_profile_to_json:
  *
- * Writes {"kind", "url", "fingerprint", "provisioner", "renew_policy"}.
+ * Writes {"kind", "url", "fingerprint", "provisioner", "renew_policy", "output_certificate",
+ * "output_key", "hook"}.
  */
 void
 mutual_ca_profile_to_json (MutualCaProfile *self,
@@ -320,6 +381,9 @@ mutual_ca_profile_to_json (MutualCaProfile *self,
   mutual_json_string (json, "fingerprint", self->fingerprint);
   mutual_json_string (json, "provisioner", self->provisioner);
   mutual_json_string (json, "renew_policy", policy);
+  mutual_json_string (json, "output_certificate", self->out_cert);
+  mutual_json_string (json, "output_key", self->out_key);
+  mutual_json_string (json, "hook", self->hook);
   mutual_json_end_object (json);
 }
 
@@ -335,6 +399,12 @@ _mutual_ca_profile_add_attributes (MutualCaProfile *self,
   g_hash_table_insert (attributes, (gpointer) MUTUAL_ATTRIBUTE_CA_PROVISIONER,
                        g_strdup (self->provisioner ? self->provisioner : ""));
   g_hash_table_insert (attributes, (gpointer) MUTUAL_ATTRIBUTE_CA_RENEW, mutual_ca_profile_get_renew_policy (self));
+  if (self->out_cert != NULL)
+    g_hash_table_insert (attributes, (gpointer) MUTUAL_ATTRIBUTE_CA_OUT_CERT, g_strdup (self->out_cert));
+  if (self->out_key != NULL)
+    g_hash_table_insert (attributes, (gpointer) MUTUAL_ATTRIBUTE_CA_OUT_KEY, g_strdup (self->out_key));
+  if (self->hook != NULL)
+    g_hash_table_insert (attributes, (gpointer) MUTUAL_ATTRIBUTE_CA_HOOK, g_strdup (self->hook));
 }
 
 /**
@@ -363,5 +433,8 @@ _mutual_ca_profile_new_from_attributes (GHashTable *attributes)
       g_warning ("An identity’s CA profile is damaged: %s", error->message);
       return NULL;
     }
+  mutual_ca_profile_set_outputs (self, g_hash_table_lookup (attributes, MUTUAL_ATTRIBUTE_CA_OUT_CERT),
+                                 g_hash_table_lookup (attributes, MUTUAL_ATTRIBUTE_CA_OUT_KEY),
+                                 g_hash_table_lookup (attributes, MUTUAL_ATTRIBUTE_CA_HOOK));
   return g_steal_pointer (&self);
 }

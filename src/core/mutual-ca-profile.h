@@ -32,6 +32,13 @@ gboolean         mutual_ca_profile_set_renew_policy  (MutualCaProfile  *self,
 char            *mutual_ca_profile_get_renew_policy  (MutualCaProfile  *self);
 gint64           mutual_ca_profile_get_renew_at      (MutualCaProfile  *self,
                                                       const MutualValidity *validity);
+void             mutual_ca_profile_set_outputs       (MutualCaProfile  *self,
+                                                      const char       *certificate_path,
+                                                      const char       *key_path,
+                                                      const char       *hook);
+const char      *mutual_ca_profile_get_certificate_output (MutualCaProfile *self);
+const char      *mutual_ca_profile_get_key_output    (MutualCaProfile  *self);
+const char      *mutual_ca_profile_get_hook          (MutualCaProfile  *self);
 void             mutual_ca_profile_to_json           (MutualCaProfile  *self,
                                                       MutualJson       *json,
                                                       const char       *member);

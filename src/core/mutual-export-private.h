@@ -17,6 +17,9 @@ GBytes *_mutual_export_pem_bundle (GPtrArray         *certificates,
                                    MutualPrivateKey  *key,
                                    const char        *password,
                                    GError           **error);
+gboolean _mutual_write_private_file (GFile            *destination,
+                                     GBytes           *data,
+                                     GError          **error);
 GBytes *_mutual_export_pkcs12     (GPtrArray         *certificates,
                                    MutualPrivateKey  *key,
                                    const char        *friendly_name,

@@ -79,6 +79,9 @@ identity_schema (void)
       { MUTUAL_ATTRIBUTE_CA_FINGERPRINT, SECRET_SCHEMA_ATTRIBUTE_STRING },
       { MUTUAL_ATTRIBUTE_CA_PROVISIONER, SECRET_SCHEMA_ATTRIBUTE_STRING },
       { MUTUAL_ATTRIBUTE_CA_RENEW, SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { MUTUAL_ATTRIBUTE_CA_OUT_CERT, SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { MUTUAL_ATTRIBUTE_CA_OUT_KEY, SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { MUTUAL_ATTRIBUTE_CA_HOOK, SECRET_SCHEMA_ATTRIBUTE_STRING },
       { NULL, 0 },
     }
   };
@@ -941,8 +944,8 @@ operation_free (Operation *operation)
 /* Writes @data to @destination atomically and readable by the user alone: a
  * temporary file beside it, created with mode 0600, written, synced and renamed. A
  * crash leaves either the old file or the new one, never a partial one. */
-static gboolean
-write_private_file (GFile    *destination,
+gboolean
+_mutual_write_private_file (GFile    *destination,
                     GBytes   *data,
                     GError  **error)
 {
@@ -1029,7 +1032,7 @@ export_sync (Operation     *operation,
   if (data == NULL)
     return FALSE;
 
-  return write_private_file (operation->destination, data, error);
+  return _mutual_write_private_file (operation->destination, data, error);
 }
 
 /* The chain and the key, for a connection. The key stays in memory that is wiped

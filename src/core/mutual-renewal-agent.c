@@ -138,6 +138,7 @@ mutual_renewal_records_load (void)
       record->failures = json_object_get_int_member_with_default (object, "failures", 0);
       record->reenroll_needed = json_object_get_boolean_member_with_default (object, "reenroll_needed", FALSE);
       record->planned_for = g_strdup (string_or_null (object, "planned_for"));
+      record->hook_status = json_object_get_int_member_with_default (object, "hook_status", -1);
       g_hash_table_replace (records, record->id, record);
     }
   return records;
@@ -184,6 +185,8 @@ save_records (MutualRenewalAgent *self)
       json_builder_add_int_value (builder, record->failures);
       json_builder_set_member_name (builder, "reenroll_needed");
       json_builder_add_boolean_value (builder, record->reenroll_needed);
+      json_builder_set_member_name (builder, "hook_status");
+      json_builder_add_int_value (builder, record->hook_status);
       json_builder_set_member_name (builder, "planned_for");
       json_builder_add_string_value (builder, record->planned_for);
       json_builder_end_object (builder);
@@ -210,6 +213,7 @@ record_for (MutualRenewalAgent *self,
       record = g_new0 (MutualRenewalRecord, 1);
       record->id = g_strdup (id);
       record->ca_reachable = -1;
+      record->hook_status = -1;
       g_hash_table_replace (self->records, record->id, record);
     }
   return record;
@@ -332,6 +336,7 @@ renewed_cb (GObject      *source,
   if (renewed != NULL)
     {
       record->last_success = now;
+      record->hook_status = mutual_renewal_get_hook_status (result);
       record->failures = 0;
       record->ca_reachable = 1;
       g_free (record->planned_for);

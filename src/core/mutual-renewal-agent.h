@@ -21,6 +21,7 @@ G_BEGIN_DECLS
  *   reached or did not answer, -1 when unknown
  * @failures: consecutive failed attempts
  * @reenroll_needed: the CA refuses to renew: the agent stopped trying
+ * @hook_status: the exit status of the hook after the last renewal, -1 if none ran
  * @planned_for: (nullable): the SHA-256 fingerprint of the certificate that
  *   @next_renewal was planned for
  *
@@ -40,6 +41,7 @@ typedef struct
   int ca_reachable;
   guint failures;
   gboolean reenroll_needed;
+  int hook_status;
   char *planned_for;
 } MutualRenewalRecord;
 

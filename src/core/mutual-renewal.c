@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "mutual-ca-client-private.h"
+#include "mutual-export-private.h"
 #include "mutual-finding.h"
 #include "mutual-probe.h"
 #include "mutual-trust.h"
@@ -31,6 +32,9 @@ typedef struct
   int lock_fd;
   MutualBundle *credentials;
   GError *error;
+  MutualBundle *issued;
+  MutualIdentity *result;
+  int hook_status;
 } Job;
 
 static void
@@ -45,6 +49,8 @@ job_free (Job *job)
     close (job->lock_fd);
   g_clear_object (&job->credentials);
   g_clear_error (&job->error);
+  g_clear_object (&job->issued);
+  g_clear_object (&job->result);
   g_free (job);
 }
 
@@ -58,7 +64,60 @@ check_issued (Job           *job,
   return _mutual_ca_check_issued (issued, root, job->subject, g_get_real_time () / G_USEC_PER_SEC, error);
 }
 
-/* The identity is stored (enrollment) or replaced (renewal). */
+/* The opt-in outputs: the certificate with its chain and the key, written atomically
+ * and readable by the user only, for the tools that want files. */
+static gboolean
+write_outputs (Job              *job,
+               MutualCaProfile  *profile,
+               GError          **error)
+{
+  const char *cert_path = mutual_ca_profile_get_certificate_output (profile);
+  const char *key_path = mutual_ca_profile_get_key_output (profile);
+  g_autoptr(GPtrArray) chain = _mutual_ca_chain_without_root (mutual_bundle_get_certificates (job->issued));
+
+  if (cert_path != NULL)
+    {
+      g_autofree char *pem = _mutual_export_pem_chain (chain);
+      g_autoptr(GBytes) bytes = g_bytes_new (pem, strlen (pem));
+      g_autoptr(GFile) file = g_file_new_for_path (cert_path);
+
+      if (!_mutual_write_private_file (file, bytes, error))
+        return FALSE;
+    }
+  if (key_path != NULL)
+    {
+      g_autoptr(GBytes) key = _mutual_export_key_pkcs8 (g_ptr_array_index (mutual_bundle_get_keys (job->issued), 0),
+                                                        NULL, TRUE, error);
+      g_autoptr(GFile) file = g_file_new_for_path (key_path);
+
+      if (key == NULL || !_mutual_write_private_file (file, key, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+hook_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Job *job = g_task_get_task_data (task);
+  GSubprocess *hook = G_SUBPROCESS (source);
+  g_autoptr(GError) error = NULL;
+
+  if (!g_subprocess_wait_finish (hook, result, &error))
+    g_warning ("The hook of “%s” could not be waited for: %s", mutual_identity_get_label (job->result),
+               error->message);
+  else if (g_subprocess_get_if_exited (hook))
+    job->hook_status = g_subprocess_get_exit_status (hook);
+  else if (g_subprocess_get_if_signaled (hook))
+    job->hook_status = 128 + g_subprocess_get_term_sig (hook);
+  g_debug ("The hook of “%s” ended with status %d", mutual_identity_get_label (job->result), job->hook_status);
+  g_task_return_pointer (task, g_object_ref (job->result), g_object_unref);
+}
+
+/* The identity is stored (enrollment) or replaced (renewal); then the outputs. */
 static void
 stored_cb (GObject      *source,
            GAsyncResult *result,
@@ -68,13 +127,55 @@ stored_cb (GObject      *source,
   Job *job = g_task_get_task_data (task);
   MutualIdentityStore *store = MUTUAL_IDENTITY_STORE (source);
   GError *error = NULL;
-  MutualIdentity *identity = job->identity ? mutual_identity_store_replace_finish (store, result, &error)
-                                           : mutual_identity_store_add_finish (store, result, &error);
+  MutualCaProfile *profile;
+  const char *command;
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) hook = NULL;
 
-  if (identity == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, identity, g_object_unref);
+  job->result = job->identity ? mutual_identity_store_replace_finish (store, result, &error)
+                              : mutual_identity_store_add_finish (store, result, &error);
+  if (job->result == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  profile = mutual_identity_get_ca_profile (job->result);
+  if (profile != NULL && !write_outputs (job, profile, &error))
+    {
+      g_prefix_error (&error, _("“%s” was renewed and is in the keyring, but its files were not written: "),
+                      mutual_identity_get_label (job->result));
+      g_task_return_error (task, error);
+      return;
+    }
+  command = profile ? mutual_ca_profile_get_hook (profile) : NULL;
+  if (command == NULL)
+    {
+      g_task_return_pointer (task, g_object_ref (job->result), g_object_unref);
+      return;
+    }
+
+  /* Like `step ca renew --exec`: a shell command, told which identity and files. Its
+   * output goes to standard error, so that the agent's own output stays readable. */
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+  g_subprocess_launcher_setenv (launcher, "MUTUAL_IDENTITY_ID", mutual_identity_get_id (job->result), TRUE);
+  g_subprocess_launcher_setenv (launcher, "MUTUAL_IDENTITY_LABEL", mutual_identity_get_label (job->result), TRUE);
+  if (mutual_ca_profile_get_certificate_output (profile) != NULL)
+    g_subprocess_launcher_setenv (launcher, "MUTUAL_CERT_FILE", mutual_ca_profile_get_certificate_output (profile),
+                                  TRUE);
+  if (mutual_ca_profile_get_key_output (profile) != NULL)
+    g_subprocess_launcher_setenv (launcher, "MUTUAL_KEY_FILE", mutual_ca_profile_get_key_output (profile), TRUE);
+  g_subprocess_launcher_take_stdout_fd (launcher, dup (STDERR_FILENO));
+  hook = g_subprocess_launcher_spawn (launcher, &error, "/bin/sh", "-c", command, NULL);
+  if (hook == NULL)
+    {
+      g_warning ("The hook of “%s” did not start: %s", mutual_identity_get_label (job->result), error->message);
+      g_clear_error (&error);
+      job->hook_status = 127;
+      g_task_return_pointer (task, g_object_ref (job->result), g_object_unref);
+      return;
+    }
+  g_subprocess_wait_async (hook, NULL, hook_cb, g_object_ref (task));
 }
 
 /* A TLS failure with the CA is explained by the probe: a real handshake with the
@@ -123,8 +224,7 @@ diagnose (GTask  *task,
   g_autoptr(MutualCertificate) root = mutual_ca_client_get_root (job->client);
   g_autoptr(GUri) uri = g_uri_parse (mutual_ca_profile_get_url (profile), G_URI_FLAGS_NONE, NULL);
   g_autoptr(MutualTrust) trust = mutual_trust_new ();
-  g_autoptr(GPtrArray) chain = g_ptr_array_new_with_free_func (g_object_unref);
-  GPtrArray *certificates;
+  g_autoptr(GPtrArray) chain = NULL;
   MutualProbe *probe;
   guint timeout = mutual_ca_client_get_timeout (job->client);
 
@@ -134,12 +234,7 @@ diagnose (GTask  *task,
       g_task_return_error (task, error);
       return;
     }
-  certificates = mutual_bundle_get_certificates (job->credentials);
-  for (guint i = 0; i < certificates->len; i++)
-    {
-      if (i == 0 || !mutual_certificate_is_self_issued (g_ptr_array_index (certificates, i)))
-        g_ptr_array_add (chain, g_object_ref (g_ptr_array_index (certificates, i)));
-    }
+  chain = _mutual_ca_chain_without_root (mutual_bundle_get_certificates (job->credentials));
 
   job->error = error;
   probe = mutual_probe_new (g_uri_get_host (uri), g_uri_get_port (uri) > 0 ? g_uri_get_port (uri) : 443);
@@ -174,6 +269,7 @@ issued_cb (GObject      *source,
       g_task_return_error (task, error);
       return;
     }
+  job->issued = g_object_ref (issued);
   if (job->identity != NULL)
     mutual_identity_store_replace_async (job->store, job->identity, issued, g_task_get_cancellable (task),
                                          stored_cb, g_object_ref (task));
@@ -215,6 +311,7 @@ mutual_renewal_enroll_async (MutualIdentityStore *store,
   g_task_set_source_tag (task, mutual_renewal_enroll_async);
   job = g_new0 (Job, 1);
   job->lock_fd = -1;
+  job->hook_status = -1;
   job->store = g_object_ref (store);
   job->client = g_object_ref (client);
   job->label = g_strdup (label);
@@ -344,6 +441,7 @@ mutual_renewal_renew_async (MutualIdentityStore *store,
 
   job = g_new0 (Job, 1);
   job->lock_fd = -1;
+  job->hook_status = -1;
   job->store = g_object_ref (store);
   job->identity = g_object_ref (identity);
   job->renewal = renewal;
@@ -377,6 +475,24 @@ mutual_renewal_renew_finish (GAsyncResult  *result,
 {
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == mutual_renewal_renew_async, NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * mutual_renewal_get_hook_status:
+ * @result: the result given to the callback of an enrollment or a renewal
+ *
+ * Returns: the exit status of the identity's hook (128 + the signal when a signal
+ *   ended it), or -1 when no hook ran
+ */
+int
+mutual_renewal_get_hook_status (GAsyncResult *result)
+{
+  Job *job;
+
+  g_return_val_if_fail (G_IS_TASK (result), -1);
+
+  job = g_task_get_task_data (G_TASK (result));
+  return job ? job->hook_status : -1;
 }
 
 /**

@@ -26,6 +26,7 @@ void            mutual_renewal_renew_async   (MutualIdentityStore *store,
                                               gpointer             user_data);
 MutualIdentity *mutual_renewal_renew_finish  (GAsyncResult        *result,
                                               GError             **error);
+int             mutual_renewal_get_hook_status (GAsyncResult     *result);
 gint64          mutual_renewal_get_due       (MutualIdentity      *identity);
 
 G_END_DECLS

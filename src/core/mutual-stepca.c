@@ -740,21 +740,6 @@ stepca_enroll (MutualCaClient      *client,
 
 /* Renew and rekey */
 
-static GPtrArray *
-without_roots (GPtrArray *certificates)
-{
-  GPtrArray *chain = g_ptr_array_new_with_free_func (g_object_unref);
-
-  for (guint i = 0; i < certificates->len; i++)
-    {
-      MutualCertificate *certificate = g_ptr_array_index (certificates, i);
-
-      if (i == 0 || !mutual_certificate_is_self_issued (certificate))
-        g_ptr_array_add (chain, g_object_ref (certificate));
-    }
-  return chain;
-}
-
 /* The token that renews without mutual TLS, also after expiry: signed by the
  * certificate's own key, with the chain in the "x5cInsecure" header. */
 static char *
@@ -875,7 +860,7 @@ stepca_renew (MutualCaClient   *client,
       return NULL;
     }
   key = g_ptr_array_index (keys, 0);
-  chain = without_roots (mutual_bundle_get_certificates (credentials));
+  chain = _mutual_ca_chain_without_root (mutual_bundle_get_certificates (credentials));
   leaf = g_ptr_array_index (chain, 0);
 
   if (renewal == MUTUAL_CA_RENEWAL_REKEY)
