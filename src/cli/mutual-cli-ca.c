@@ -92,6 +92,16 @@ print_identity (MutualIdentity *identity,
 }
 
 static void
+print_hook_status (int status)
+{
+  if (status < 0)
+    return;
+  /* Translators: %d is the exit status of the command run after a renewal. */
+  mutual_cli_print (_("The command run afterwards exited with status %d"), status);
+  mutual_cli_print ("\n");
+}
+
+static void
 identity_json (MutualJson     *json,
                MutualIdentity *identity)
 {
@@ -121,6 +131,9 @@ run_enroll (MutualCli  *cli,
   g_autofree char *label = NULL;
   g_autofree char *key_type_text = NULL;
   g_autofree char *policy = NULL;
+  g_autofree char *out_cert = NULL;
+  g_autofree char *out_key = NULL;
+  g_autofree char *hook = NULL;
   int timeout = 0;
   const GOptionEntry entries[] = {
     { "ca-url", 0, 0, G_OPTION_ARG_STRING, &url, N_("The CA's URL, e.g. https://ca.example.com"), N_("URL") },
@@ -145,6 +158,13 @@ run_enroll (MutualCli  *cli,
     { "renew-at", 0, 0, G_OPTION_ARG_STRING, &policy,
       N_("When to renew: a fraction of the lifetime (2/3, the default; 0.75; 75%) or a time "
          "before expiry (8h, 30m)"), N_("POLICY") },
+    { "out-cert", 0, 0, G_OPTION_ARG_FILENAME, &out_cert,
+      N_("After enrollment and each renewal, write the certificate and its chain to FILE"), N_("FILE") },
+    { "out-key", 0, 0, G_OPTION_ARG_FILENAME, &out_key,
+      N_("After enrollment and each renewal, write the private key, unencrypted, to FILE (mode 0600)"),
+      N_("FILE") },
+    { "exec", 0, 0, G_OPTION_ARG_STRING, &hook,
+      N_("After enrollment and each renewal, run COMMAND with the shell"), N_("COMMAND") },
     { "timeout", 0, 0, G_OPTION_ARG_INT, &timeout,
       N_("Wait at most SECONDS for the CA (default 30)"), N_("SECONDS") },
     { NULL }
@@ -183,6 +203,13 @@ run_enroll (MutualCli  *cli,
   profile = mutual_ca_profile_new (MUTUAL_CA_KIND_STEP_CA, url, fingerprint, provisioner, &error);
   if (profile == NULL || (policy != NULL && !mutual_ca_profile_set_renew_policy (profile, policy, &error)))
     return mutual_cli_usage_error (cli, "%s", error->message);
+  /* Absolute paths: the agent may run from another folder. */
+  {
+    g_autofree char *cert_path = out_cert ? g_canonicalize_filename (out_cert, NULL) : NULL;
+    g_autofree char *key_path = out_key ? g_canonicalize_filename (out_key, NULL) : NULL;
+
+    mutual_ca_profile_set_outputs (profile, cert_path, key_path, hook);
+  }
 
   enrollment = mutual_ca_enrollment_new (subject);
   enrollment->key_type = key_type;
@@ -225,6 +252,10 @@ run_enroll (MutualCli  *cli,
       MutualJson *json = mutual_cli_json_begin (cli, "mutualctl.enroll/1");
 
       identity_json (json, identity);
+      if (mutual_renewal_get_hook_status (result) >= 0)
+        mutual_json_int (json, "hook_status", mutual_renewal_get_hook_status (result));
+      else
+        mutual_json_null (json, "hook_status");
       mutual_cli_json_end (cli, json);
       return MUTUAL_EXIT_OK;
     }
@@ -233,6 +264,7 @@ run_enroll (MutualCli  *cli,
   headline = g_strdup_printf (_("Enrolled “%s” as id %s; it %s"), mutual_identity_get_label (identity),
                               mutual_identity_get_id (identity), when);
   print_identity (identity, headline);
+  print_hook_status (mutual_renewal_get_hook_status (result));
   return MUTUAL_EXIT_OK;
 }
 
@@ -323,6 +355,10 @@ run_renew (MutualCli  *cli,
       mutual_json_boolean (json, "renewed", TRUE);
       mutual_json_boolean (json, "rekeyed", rekey);
       identity_json (json, renewed);
+      if (mutual_renewal_get_hook_status (result) >= 0)
+        mutual_json_int (json, "hook_status", mutual_renewal_get_hook_status (result));
+      else
+        mutual_json_null (json, "hook_status");
       mutual_json_begin_object (json, "previous");
       mutual_json_string (json, "sha256", mutual_identity_get_sha256 (identity));
       mutual_json_int (json, "generation", mutual_identity_get_generation (identity));
@@ -339,6 +375,7 @@ run_renew (MutualCli  *cli,
     headline = g_strdup_printf (_("Renewed “%s” (id %s); it %s"), mutual_identity_get_label (renewed),
                                 mutual_identity_get_id (renewed), when);
   print_identity (renewed, headline);
+  print_hook_status (mutual_renewal_get_hook_status (result));
   return MUTUAL_EXIT_OK;
 }
 
@@ -382,6 +419,10 @@ status_json (MutualJson          *json,
   else
     mutual_json_null (json, "ca_reachable");
   mutual_json_int (json, "failures", record ? record->failures : 0);
+  if (record != NULL && record->hook_status >= 0)
+    mutual_json_int (json, "hook_status", record->hook_status);
+  else
+    mutual_json_null (json, "hook_status");
   mutual_json_boolean (json, "reenroll_needed", record != NULL && record->reenroll_needed);
   mutual_json_end_object (json);
 }
@@ -449,7 +490,10 @@ run_status (MutualCli  *cli,
         {
           g_autofree char *when = mutual_format_time (record->last_attempt);
 
-          last_text = record->last_ok ? g_strdup_printf (_("%s, renewed"), when)
+          last_text = record->last_ok && record->hook_status >= 0
+                      ? g_strdup_printf (_("%s, renewed; the command after it exited with %d"), when,
+                                         record->hook_status)
+                      : record->last_ok ? g_strdup_printf (_("%s, renewed"), when)
                                       : g_strdup_printf (_("%s, failed (%u in a row): %s"), when,
                                                          record->failures, record->last_error);
         }
