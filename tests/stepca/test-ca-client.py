@@ -428,6 +428,38 @@ def checks(ctl, ca, refusing, work, started):
         rc, body, err = ctl("renew", id_ or "-", "--force")
         tap.ok(rc == 0, f"renew {name} --force", (rc, body, err))
 
+    # Post-renewal outputs: files for the tools that want them, and a command after.
+    out_cert, out_key = os.path.join(work, "judy.crt"), os.path.join(work, "judy.key")
+    hook_log = os.path.join(work, "hook.log")
+    hook = f'echo "$MUTUAL_IDENTITY_ID $MUTUAL_CERT_FILE $MUTUAL_KEY_FILE" >> {hook_log}; exit 3'
+    rc, body, err = ctl("enroll", "--ca-url", url, "--fingerprint", fp, "--provisioner", admin,
+                        "--password-file", passwords[admin], "--subject", "judy",
+                        "--out-cert", out_cert, "--out-key", out_key, "--exec", hook)
+    judy_id = ((body or {}).get("identity") or {}).get("id")
+    tap.ok(rc == 0 and body.get("hook_status") == 3 and body["ca"]["output_key"] == out_key,
+           "enroll judy with output files and a command: the command's status is 3", (rc, body, err))
+
+    def outputs_state():
+        if not (os.path.exists(out_cert) and os.path.exists(out_key)):
+            return None
+        cert_key = subprocess.run(["openssl", "x509", "-noout", "-pubkey", "-in", out_cert],
+                                  capture_output=True, text=True).stdout
+        key = subprocess.run(["openssl", "pkey", "-pubout", "-in", out_key], capture_output=True,
+                             text=True).stdout
+        return (open(out_cert).read(), oct(os.stat(out_key).st_mode & 0o777),
+                oct(os.stat(out_cert).st_mode & 0o777), bool(cert_key) and cert_key == key)
+    first = outputs_state()
+    tap.ok(first is not None and first[0].count("BEGIN CERTIFICATE") == 2 and first[1] == "0o600" and
+           first[2] == "0o600" and first[3], "the files hold the certificate with its intermediate and "
+           "the matching key, mode 0600", first and first[1:])
+    rc, body, err = ctl("renew", judy_id or "-", "--force")
+    second = outputs_state()
+    hook_lines = open(hook_log).read().splitlines() if os.path.exists(hook_log) else []
+    tap.ok(rc == 0 and body.get("hook_status") == 3 and second and second[0] != first[0] and second[3],
+           "renew judy: the files are replaced with the new certificate, still matching", (rc, err))
+    tap.eq(hook_lines, [f"{judy_id} {out_cert} {out_key}"] * 2,
+           "the command ran after the enrollment and after the renewal, told the id and the files")
+
     # A renewal killed at each step of the keyring write: the next run finds exactly one
     # complete alice, the old one or the new one, and renews her again.
     for step in range(1, 5):
