@@ -211,7 +211,7 @@ diagnose_not_tls (Diagnosis *d)
                    g_strdup_printf (_("The server did not answer as a %s server"), mutual_protocol_to_string (protocol)),
                    g_strdup_printf (_("Before TLS, the exchange failed: %s. The service on this port may speak "
                                       "another protocol."), e->preamble_error ? e->preamble_error : "?"),
-                   _("Check the port and --protocol."));
+                   _("Check the port and the protocol chosen for the probe."));
         }
       if (greeting != NULL)
         evidence (f, _("The server said: %s"), greeting);
@@ -231,7 +231,7 @@ diagnose_not_tls (Diagnosis *d)
            g_strdup_printf (_("Port %u answered the TLS ClientHello with text, as %s does: it does not speak TLS "
                               "from the first byte."), mutual_probe_get_port (d->probe), what),
            g_str_equal (id, "needs-starttls")
-           ? _("If the service offers STARTTLS, probe with the matching --protocol (smtp, imap, pop3, ftp); "
+           ? _("If the service offers STARTTLS, probe with the matching protocol (smtp, imap, pop3, ftp); "
                "otherwise use its TLS port.")
            : _("Use the port where the service speaks TLS."));
   evidence (f, _("First bytes received: %s"), first);
@@ -373,7 +373,7 @@ diagnose_client_refusal (Diagnosis  *d,
                g_strdup_printf (_("%s requires a client certificate and none was sent"), host),
                g_strdup_printf (_("The server asked for a client certificate and refused the connection without "
                                   "one (%s)."), how),
-               leaf == NULL ? _("Choose an identity for this server (--identity, or --cert and --key).")
+               leaf == NULL ? _("Choose an identity for this server: one from the keyring, or a certificate and its key.")
                             : _("The identity was not sent: check that its certificate and key are given."));
       add_request_evidence (d, f);
       return;
@@ -612,7 +612,7 @@ diagnose_handshake (Diagnosis *d)
                g_strdup (_("The server did not finish the TLS handshake")),
                g_strdup (_("The TCP connection was accepted but the handshake got no (complete) answer in time: the "
                            "service may expect another protocol first, trickle data, or be overloaded.")),
-               _("Check that this port speaks TLS, and try again with a longer --timeout."));
+               _("Check that this port speaks TLS, and try again with a longer timeout."));
       add_request_evidence (d, f);
       return TRUE;
     }
@@ -645,7 +645,7 @@ diagnose_handshake (Diagnosis *d)
                g_strdup (version ? _("The server refused every TLS version offered.")
                                  : _("The server refused the handshake before asking for a certificate: most often no "
                                      "cipher suite, key exchange group or signature algorithm is acceptable to both.")),
-               _("Allow TLS 1.2 or 1.3 on the server (or widen --tls1.2/--tls1.3), and modern cipher suites."));
+               _("Allow TLS 1.2 or 1.3 on the server (or let the probe offer both versions), and modern cipher suites."));
       evidence (f, _("Handshake error: %s"), e->handshake_error_text);
       add_request_evidence (d, f);
       return TRUE;
@@ -703,7 +703,7 @@ diagnose_server (Diagnosis *d)
         {
         case MUTUAL_PROBLEM_UNTRUSTED_ROOT:
           id = "server-untrusted";
-          remedy = _("If this CA is yours, give it with --ca (or add it to the trust store); otherwise do not "
+          remedy = _("If this CA is yours, give it to the probe as the CA to trust (or add it to the trust store); otherwise do not "
                      "trust this server.");
           break;
         case MUTUAL_PROBLEM_MISSING_ISSUER:
@@ -749,7 +749,7 @@ diagnose_server (Diagnosis *d)
                                       "it should, refuses this connection."),
                                     mutual_certificate_get_issuer (leaf), mutual_certificate_get_issuer_name (leaf)),
                    _("If the issuer is an intermediate, configure the server to send it with its certificate; if it "
-                     "is your own CA, give it with --ca."));
+                     "is your own CA, give it to the probe as the CA to trust."));
         }
       else
         {
@@ -794,7 +794,7 @@ diagnose_server (Diagnosis *d)
                g_strdup_printf (_("The certificate of %s names %s, not %s: a verifying client refuses it."),
                                 mutual_certificate_get_subject_name (leaf), joined[0] ? joined : _("no DNS name"),
                                 e->verified_name),
-               _("Connect with a name the certificate holds (or set --sni), or reissue the certificate with "
+               _("Connect with a name the certificate holds (or set the server name, SNI, the probe sends), or reissue the certificate with "
                  "this name."));
       evidence (f, _("Name checked: %s"), e->verified_name);
     }
@@ -1083,6 +1083,6 @@ _mutual_diagnose (MutualProbe *probe)
   g_ptr_array_sort (d.findings, compare_severity);
   if (d.findings->len == 0 && d.evidence->timed_out)
     add (&d, "timed-out", MUTUAL_FINDING_ERROR, FALSE, g_strdup (_("The server stopped answering")),
-         g_strdup (_("A step of the probe got no answer in time.")), _("Try again with a longer --timeout."));
+         g_strdup (_("A step of the probe got no answer in time.")), _("Try again with a longer timeout."));
   return d.findings;
 }
