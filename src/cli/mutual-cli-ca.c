@@ -345,6 +345,9 @@ run_renew (MutualCli  *cli,
                               timeout, NULL, mutual_cli_result_cb, &result);
   mutual_cli_wait (&result);
   renewed = mutual_renewal_renew_finish (result, &error);
+  /* A refusal to start (another renewal runs) is not an attempt. */
+  if (!g_error_matches (error, MUTUAL_CA_ERROR, MUTUAL_CA_ERROR_BUSY))
+    mutual_renewal_records_note (identity, renewed, error, mutual_renewal_get_hook_status (result));
   if (renewed == NULL)
     return fail (cli, error);
 
@@ -391,7 +394,8 @@ static void
 status_json (MutualJson          *json,
              MutualIdentity      *identity,
              MutualRenewalRecord *record,
-             gint64               next)
+             gint64               next,
+             gboolean             planned)
 {
   g_autofree char *next_text = next > 0 ? mutual_format_time_iso8601 (next) : NULL;
   g_autofree char *attempt = record && record->last_attempt ? mutual_format_time_iso8601 (record->last_attempt)
@@ -402,7 +406,7 @@ status_json (MutualJson          *json,
   mutual_json_begin_object (json, NULL);
   identity_json (json, identity);
   mutual_json_string (json, "next_renewal", next_text);
-  mutual_json_boolean (json, "planned_by_agent", record != NULL && record->next_renewal == next && next > 0);
+  mutual_json_boolean (json, "planned_by_agent", planned);
   mutual_json_string (json, "last_attempt", attempt);
   mutual_json_string (json, "last_success", success);
   if (record != NULL && record->last_attempt > 0)
@@ -463,14 +467,15 @@ run_status (MutualCli  *cli,
       g_autofree char *expiry = NULL;
       g_autofree char *next_text = NULL;
       g_autofree char *last_text = NULL;
+      gboolean planned;
       gint64 next;
 
       if (mutual_identity_get_ca_profile (identity) == NULL)
         continue;
       /* The agent's plan holds for the certificate it was made for. */
-      if (record != NULL && g_strcmp0 (record->planned_for, mutual_identity_get_sha256 (identity)) != 0)
-        record = NULL;
-      next = record && !record->reenroll_needed && record->next_renewal > 0 ? record->next_renewal
+      planned = record != NULL && record->next_renewal > 0 && !record->reenroll_needed &&
+                g_strcmp0 (record->planned_for, mutual_identity_get_sha256 (identity)) == 0;
+      next = planned ? record->next_renewal
              : record && record->reenroll_needed ? 0 : mutual_renewal_get_due (identity);
       problems |= (record != NULL && (record->failures > 0 || record->reenroll_needed)) ||
                   mutual_validity_get_state (mutual_identity_get_validity (identity), now) ==
@@ -479,7 +484,7 @@ run_status (MutualCli  *cli,
 
       if (json != NULL)
         {
-          status_json (json, identity, record, next);
+          status_json (json, identity, record, next, planned);
           continue;
         }
       expiry = describe_validity (identity);

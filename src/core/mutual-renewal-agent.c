@@ -145,7 +145,7 @@ mutual_renewal_records_load (void)
 }
 
 static void
-save_records (MutualRenewalAgent *self)
+save_table (GHashTable *records)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
@@ -157,7 +157,7 @@ save_records (MutualRenewalAgent *self)
   gpointer value;
 
   json_builder_begin_array (builder);
-  g_hash_table_iter_init (&iter, self->records);
+  g_hash_table_iter_init (&iter, records);
   while (g_hash_table_iter_next (&iter, NULL, &value))
     {
       MutualRenewalRecord *record = value;
@@ -198,6 +198,88 @@ save_records (MutualRenewalAgent *self)
   if (g_mkdir_with_parents (folder, 0700) != 0 ||
       !g_file_set_contents_full (path, text, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error))
     g_warning ("Cannot keep the renewal state in %s: %s", path, error ? error->message : g_strerror (errno));
+}
+
+static void
+save_records (MutualRenewalAgent *self)
+{
+  save_table (self->records);
+}
+
+static gboolean
+ca_unreachable (const GError *error)
+{
+  return g_error_matches (error, MUTUAL_CA_ERROR, MUTUAL_CA_ERROR_UNREACHABLE) ||
+         g_error_matches (error, MUTUAL_CA_ERROR, MUTUAL_CA_ERROR_TIMED_OUT) ||
+         g_error_matches (error, MUTUAL_CA_ERROR, MUTUAL_CA_ERROR_TLS_FAILED);
+}
+
+/* What an attempt's outcome says about the identity and its CA. */
+static void
+record_outcome (MutualRenewalRecord *record,
+                gint64               now,
+                MutualIdentity      *renewed,
+                const GError        *error,
+                int                  hook_status)
+{
+  g_clear_pointer (&record->last_error, g_free);
+  g_clear_pointer (&record->last_error_domain, g_free);
+  record->last_error_code = 0;
+  record->last_attempt = now;
+  record->last_ok = renewed != NULL;
+  if (renewed != NULL)
+    {
+      record->last_success = now;
+      record->hook_status = hook_status;
+      record->failures = 0;
+      record->ca_reachable = 1;
+      record->reenroll_needed = FALSE;
+      return;
+    }
+  record->failures++;
+  record->last_error = g_strdup (error->message);
+  record->last_error_domain = g_strdup (g_quark_to_string (error->domain));
+  record->last_error_code = error->code;
+  if (error->domain == MUTUAL_CA_ERROR)
+    record->ca_reachable = ca_unreachable (error) ? 0 : 1;
+  record->reenroll_needed = g_error_matches (error, MUTUAL_CA_ERROR, MUTUAL_CA_ERROR_REENROLL_NEEDED) ||
+                            g_error_matches (error, MUTUAL_CA_ERROR, MUTUAL_CA_ERROR_NO_PROFILE);
+}
+
+/**
+ * mutual_renewal_records_note:
+ * @identity: the identity that was renewed, or not
+ * @renewed: (nullable): the renewed identity, or %NULL when @error says why not
+ * @error: (nullable): why the renewal failed
+ * @hook_status: the exit status of the identity's command, -1 if none ran
+ *
+ * Records a renewal made outside the agent (mutualctl renew, the window), so that
+ * mutualctl status shows it. A running agent keeps its own records and may write over
+ * this one with what it knows.
+ */
+void
+mutual_renewal_records_note (MutualIdentity *identity,
+                             MutualIdentity *renewed,
+                             const GError   *error,
+                             int             hook_status)
+{
+  g_autoptr(GHashTable) records = mutual_renewal_records_load ();
+  MutualRenewalRecord *record;
+
+  g_return_if_fail (MUTUAL_IS_IDENTITY (identity));
+  g_return_if_fail (renewed != NULL || error != NULL);
+
+  record = g_hash_table_lookup (records, mutual_identity_get_id (identity));
+  if (record == NULL)
+    {
+      record = g_new0 (MutualRenewalRecord, 1);
+      record->id = g_strdup (mutual_identity_get_id (identity));
+      record->ca_reachable = -1;
+      record->hook_status = -1;
+      g_hash_table_replace (records, record->id, record);
+    }
+  record_outcome (record, now_seconds (), renewed, error, hook_status);
+  save_table (records);
 }
 
 /* Planning */
@@ -300,14 +382,6 @@ attempt_free (Attempt *attempt)
   g_free (attempt);
 }
 
-static gboolean
-ca_unreachable (const GError *error)
-{
-  return g_error_matches (error, MUTUAL_CA_ERROR, MUTUAL_CA_ERROR_UNREACHABLE) ||
-         g_error_matches (error, MUTUAL_CA_ERROR, MUTUAL_CA_ERROR_TIMED_OUT) ||
-         g_error_matches (error, MUTUAL_CA_ERROR, MUTUAL_CA_ERROR_TLS_FAILED);
-}
-
 static void
 renewed_cb (GObject      *source,
             GAsyncResult *result,
@@ -329,16 +403,9 @@ renewed_cb (GObject      *source,
     }
 
   record = record_for (self, attempt->id);
-  g_clear_pointer (&record->last_error, g_free);
-  g_clear_pointer (&record->last_error_domain, g_free);
-  record->last_error_code = 0;
-  record->last_ok = renewed != NULL;
+  record_outcome (record, now, renewed, error, mutual_renewal_get_hook_status (result));
   if (renewed != NULL)
     {
-      record->last_success = now;
-      record->hook_status = mutual_renewal_get_hook_status (result);
-      record->failures = 0;
-      record->ca_reachable = 1;
       g_free (record->planned_for);
       record->planned_for = g_strdup (mutual_identity_get_sha256 (renewed));
       record->next_renewal = plan_time (record, renewed);
@@ -347,17 +414,9 @@ renewed_cb (GObject      *source,
     }
   else
     {
-      record->failures++;
-      record->last_error = g_strdup (error->message);
-      record->last_error_domain = g_strdup (g_quark_to_string (error->domain));
-      record->last_error_code = error->code;
-      if (error->domain == MUTUAL_CA_ERROR)
-        record->ca_reachable = ca_unreachable (error) ? 0 : 1;
-      if (g_error_matches (error, MUTUAL_CA_ERROR, MUTUAL_CA_ERROR_REENROLL_NEEDED) ||
-          g_error_matches (error, MUTUAL_CA_ERROR, MUTUAL_CA_ERROR_NO_PROFILE))
+      if (record->reenroll_needed)
         {
           /* Retrying cannot help; the user must enroll again. */
-          record->reenroll_needed = TRUE;
           record->next_renewal = 0;
         }
       else

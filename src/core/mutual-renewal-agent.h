@@ -47,6 +47,10 @@ typedef struct
 
 void        mutual_renewal_record_free  (MutualRenewalRecord *record);
 GHashTable *mutual_renewal_records_load (void);
+void        mutual_renewal_records_note (MutualIdentity      *identity,
+                                         MutualIdentity      *renewed,
+                                         const GError        *error,
+                                         int                  hook_status);
 
 #define MUTUAL_TYPE_RENEWAL_AGENT (mutual_renewal_agent_get_type ())
 
