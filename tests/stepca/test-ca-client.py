@@ -554,6 +554,12 @@ def checks(ctl, ca, refusing, work, started):
     stepca.stop(ca["dir"])
     started.remove(ca["dir"])
     fault("CA down", 4, "unreachable", text="Connection refused")
+    rc, body, err = ctl("status")
+    mine = [i for i in (body or {}).get("identities", []) if i["identity"]["id"] == alice_id]
+    tap.ok(rc == 1 and mine and mine[0]["last_result"] == "failed" and mine[0]["ca_reachable"] is False
+           and mine[0]["last_error"]["code"] == CA_ERRORS.index("unreachable") and mine[0]["last_success"],
+           "status records mutualctl renew too: alice's last attempt failed, the CA unreachable (exit 1)",
+           (rc, mine))
 
     silent = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     silent.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
