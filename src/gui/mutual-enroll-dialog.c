@@ -58,6 +58,10 @@ struct _MutualEnrollDialog
   AdwEntryRow *sans_row;
   AdwEntryRow *label_row;
   AdwComboRow *key_type_row;
+  AdwEntryRow *policy_row;
+  AdwEntryRow *out_cert_row;
+  AdwEntryRow *out_key_row;
+  AdwEntryRow *hook_row;
   AdwStatusPage *working_page;
   GtkSpinner *spinner;
   AdwStatusPage *failed_page;
@@ -406,6 +410,10 @@ start_enroll (MutualEnrollDialog *self)
   g_autofree char *subject = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->subject_row))));
   g_autofree char *provisioner = NULL;
   g_autofree char *label = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->label_row))));
+  g_autofree char *policy = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->policy_row))));
+  g_autofree char *out_cert = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->out_cert_row))));
+  g_autofree char *out_key = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->out_key_row))));
+  g_autofree char *hook = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->hook_row))));
   g_autoptr(MutualCaProfile) profile = NULL;
   g_autoptr(MutualCaClient) client = NULL;
   MutualCaEnrollment *enrollment;
@@ -420,6 +428,11 @@ start_enroll (MutualEnrollDialog *self)
                                    mutual_ca_profile_get_url (mutual_ca_client_get_profile (self->client)),
                                    mutual_ca_profile_get_fingerprint (mutual_ca_client_get_profile (self->client)),
                                    provisioner, &error);
+  /* Kept with the identity, for every renewal to come. */
+  if (profile != NULL && policy[0] != '\0' && !mutual_ca_profile_set_renew_policy (profile, policy, &error))
+    g_clear_object (&profile);
+  if (profile != NULL)
+    mutual_ca_profile_set_outputs (profile, out_cert, out_key, hook);
   if (profile != NULL)
     client = mutual_ca_client_new_for_profile (profile, &error);
   if (client == NULL)
@@ -703,6 +716,10 @@ mutual_enroll_dialog_class_init (MutualEnrollDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MutualEnrollDialog, sans_row);
   gtk_widget_class_bind_template_child (widget_class, MutualEnrollDialog, label_row);
   gtk_widget_class_bind_template_child (widget_class, MutualEnrollDialog, key_type_row);
+  gtk_widget_class_bind_template_child (widget_class, MutualEnrollDialog, policy_row);
+  gtk_widget_class_bind_template_child (widget_class, MutualEnrollDialog, out_cert_row);
+  gtk_widget_class_bind_template_child (widget_class, MutualEnrollDialog, out_key_row);
+  gtk_widget_class_bind_template_child (widget_class, MutualEnrollDialog, hook_row);
   gtk_widget_class_bind_template_child (widget_class, MutualEnrollDialog, working_page);
   gtk_widget_class_bind_template_child (widget_class, MutualEnrollDialog, spinner);
   gtk_widget_class_bind_template_child (widget_class, MutualEnrollDialog, failed_page);

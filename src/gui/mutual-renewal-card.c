@@ -53,6 +53,7 @@ struct _MutualRenewalCard
   GtkLabel *ca_status_label;
   AdwActionRow *provisioner_row;
   AdwActionRow *policy_row;
+  AdwActionRow *outputs_row;
   AdwActionRow *agent_row;
 };
 
@@ -142,6 +143,34 @@ describe_policy (MutualCaProfile *profile)
   /* Translators: %d is a percentage of a certificate's lifetime, e.g. 75. */
   return g_strdup_printf (_("%d %% into the certificate’s lifetime"),
                           (int) (g_ascii_strtod (policy, NULL) * 100 + 0.5));
+}
+
+/* The files written and the command run after each renewal, one per line. */
+static char *
+describe_outputs (MutualCaProfile *profile)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  if (mutual_ca_profile_get_certificate_output (profile) != NULL)
+    /* Translators: %s is a file's path. */
+    g_string_append_printf (text, _("Writes the certificate to %s"), mutual_ca_profile_get_certificate_output (profile));
+  if (mutual_ca_profile_get_key_output (profile) != NULL)
+    {
+      if (text->len > 0)
+        g_string_append_c (text, '\n');
+      /* Translators: %s is a file's path. */
+      g_string_append_printf (text, _("Writes the private key to %s"), mutual_ca_profile_get_key_output (profile));
+    }
+  if (mutual_ca_profile_get_hook (profile) != NULL)
+    {
+      if (text->len > 0)
+        g_string_append_c (text, '\n');
+      /* Translators: %s is a shell command. */
+      g_string_append_printf (text, _("Then runs %s"), mutual_ca_profile_get_hook (profile));
+    }
+  if (text->len == 0)
+    return g_strdup (_("Nothing: no files are written and no command runs (choose them when you enroll)"));
+  return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
 static const MutualRenewalRecord *
@@ -292,10 +321,13 @@ show_identity (MutualRenewalCard *self)
 {
   MutualCaProfile *profile = mutual_identity_get_ca_profile (self->identity);
   g_autofree char *policy = NULL;
+  g_autofree char *outputs = NULL;
 
   if (profile == NULL)
     return;
   policy = describe_policy (profile);
+  outputs = describe_outputs (profile);
+  set_subtitle (self->outputs_row, outputs);
   set_subtitle (self->ca_row, mutual_ca_profile_get_url (profile));
   set_subtitle (self->provisioner_row, mutual_ca_profile_get_provisioner (profile) != NULL
                                        ? mutual_ca_profile_get_provisioner (profile)
@@ -351,6 +383,8 @@ renewed_cb (GObject      *source_object,
   g_autoptr(GError) error = NULL;
   g_autofree char *escaped = NULL;
 
+  int hook_status = mutual_renewal_get_hook_status (result);
+
   renewed = mutual_renewal_renew_finish (result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
@@ -369,8 +403,13 @@ renewed_cb (GObject      *source_object,
                           g_error_matches (error, MUTUAL_CA_ERROR, MUTUAL_CA_ERROR_TLS_FAILED) ? 0 : 1;
   if (renewed != NULL)
     {
-      /* Translators: %s is the label of an identity. */
-      add_toast (self, adw_toast_new_format (_("Renewed “%s”"), escaped));
+      if (hook_status > 0)
+        /* Translators: %s is the label of an identity, %d an exit status. */
+        add_toast (self, adw_toast_new_format (_("Renewed “%s”, but the command afterwards failed "
+                                                 "(exit status %d)"), escaped, hook_status));
+      else
+        /* Translators: %s is the label of an identity. */
+        add_toast (self, adw_toast_new_format (_("Renewed “%s”"), escaped));
       mutual_renewal_card_set_identity (self, renewed);
     }
   else
@@ -571,6 +610,7 @@ mutual_renewal_card_class_init (MutualRenewalCardClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MutualRenewalCard, ca_status_label);
   gtk_widget_class_bind_template_child (widget_class, MutualRenewalCard, provisioner_row);
   gtk_widget_class_bind_template_child (widget_class, MutualRenewalCard, policy_row);
+  gtk_widget_class_bind_template_child (widget_class, MutualRenewalCard, outputs_row);
   gtk_widget_class_bind_template_child (widget_class, MutualRenewalCard, agent_row);
   gtk_widget_class_bind_template_callback (widget_class, renew_clicked_cb);
 }

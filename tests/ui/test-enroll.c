@@ -560,6 +560,12 @@ test_password (void)
   MutualRenewalCard *card;
   MutualIdentity *before;
   guint generation;
+  g_autofree char *out_cert = g_build_filename (scratch, "alice.crt", NULL);
+  g_autofree char *out_key = g_build_filename (scratch, "alice.key", NULL);
+  g_autofree char *hook_ran = g_build_filename (scratch, "hook-ran", NULL);
+  g_autofree char *quoted = g_shell_quote (hook_ran);
+  g_autofree char *hook = g_strdup_printf ("echo ran >> %s", quoted);
+  g_autofree char *ran = NULL;
 
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (dialog_child (dialog, "root_subject_row"))), !=, "");
   adw_combo_row_set_selected (ADW_COMBO_ROW (dialog_child (dialog, "method_row")), 1);
@@ -580,6 +586,11 @@ test_password (void)
   click (GTK_WIDGET (failed), "_Back");
   g_assert_cmpstr (mutual_enroll_dialog_get_page (dialog), ==, "details");
 
+  /* A policy and outputs of the user's: kept in the identity's profile. */
+  set_row_text (dialog, "policy_row", "75%");
+  set_row_text (dialog, "out_cert_row", out_cert);
+  set_row_text (dialog, "out_key_row", out_key);
+  set_row_text (dialog, "hook_row", hook);
   set_row_text (dialog, "password_row", admin_password);
   mutual_test_ui_screenshot (GTK_WIDGET (dialog), "enroll-details");
   enroll_and_wait (dialog, "Alice at step-ca");
@@ -587,7 +598,10 @@ test_password (void)
   card = find_card (window);
   g_assert_cmpstr (card_subtitle (card, "ca_row"), ==, ca_url);
   g_assert_cmpstr (card_subtitle (card, "provisioner_row"), ==, ADMIN);
-  g_assert_nonnull (strstr (card_subtitle (card, "policy_row"), "Two thirds"));
+  g_assert_cmpstr (card_subtitle (card, "policy_row"), ==, "75 % into the certificate’s lifetime");
+  g_assert_nonnull (strstr (card_subtitle (card, "outputs_row"), out_cert));
+  g_assert_nonnull (strstr (card_subtitle (card, "outputs_row"), out_key));
+  g_assert_nonnull (strstr (card_subtitle (card, "outputs_row"), "hook-ran"));
   g_assert_cmpstr (card_subtitle (card, "next_row"), !=, "");
   mutual_test_ui_screenshots (GTK_WIDGET (window), "enroll-window", mutual_application_get_settings (app));
   mutual_test_ui_screenshots (GTK_WIDGET (card), "enroll-renewal-card", mutual_application_get_settings (app));
@@ -600,6 +614,11 @@ test_password (void)
   mutual_test_ui_spin_until (card_idle, card, WAIT_MS);
   g_assert_cmpuint (mutual_identity_get_generation (mutual_renewal_card_get_identity (card)), ==, generation + 1);
   g_assert_nonnull (strstr (card_subtitle (card, "last_row"), "Succeeded"));
+  /* The outputs were written, and the hook ran, at enrollment and at renewal. */
+  g_assert_true (g_file_test (out_cert, G_FILE_TEST_IS_REGULAR));
+  g_assert_true (g_file_test (out_key, G_FILE_TEST_IS_REGULAR));
+  g_assert_true (g_file_get_contents (hook_ran, &ran, NULL, NULL));
+  g_assert_nonnull (strstr (ran, "ran\n"));
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (child (card, MUTUAL_TYPE_RENEWAL_CARD, "ca_status_label"))), ==,
                    "Reachable");
   mutual_test_ui_screenshot (GTK_WIDGET (card), "enroll-renewed");
