@@ -271,6 +271,13 @@ quit_action_cb (GSimpleAction *action,
 {
   MutualApplication *self = user_data;
 
+  /* Quitting ends background renewal too, until the next login starts it again. */
+  if (self->held)
+    {
+      self->held = FALSE;
+      g_application_release (G_APPLICATION (self));
+    }
+
   /* Closing each window lets it save its state; the application then ends by itself. */
   for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL;)
     {

@@ -40,6 +40,7 @@ struct _MutualRenewalCard
   gint64 own_attempt;
   gboolean own_ok;
   int own_reachable;
+  int own_hook_status;
   char *own_error;
 
   /* Template children */
@@ -272,6 +273,7 @@ show_record (MutualRenewalCard *self)
   gboolean ok = own ? self->own_ok : record != NULL && record->last_ok;
   const char *reason = own ? self->own_error : record != NULL ? record->last_error : NULL;
   int reachable = own ? self->own_reachable : record != NULL ? record->ca_reachable : -1;
+  int hook_status = own ? self->own_hook_status : record != NULL ? record->hook_status : -1;
 
   if (attempt == 0)
     {
@@ -283,7 +285,11 @@ show_record (MutualRenewalCard *self)
       g_autofree char *when = mutual_format_time (attempt);
       g_autofree char *text = NULL;
 
-      if (ok)
+      if (ok && hook_status > 0)
+        /* Translators: %s is a date and time, %d an exit status. */
+        text = g_strdup_printf (_("Succeeded on %s, but the command afterwards failed (exit status %d)"),
+                                when, hook_status);
+      else if (ok)
         /* Translators: %s is a date and time. */
         text = g_strdup_printf (_("Succeeded on %s"), when);
       else
@@ -373,6 +379,69 @@ add_toast (MutualRenewalCard *self,
     g_object_unref (g_object_ref_sink (toast));
 }
 
+/* Noting the renewal in the agent's state file, for `mutualctl status`: a small file,
+ * read and written in a worker thread all the same. */
+typedef struct
+{
+  MutualIdentity *identity;
+  MutualIdentity *renewed;
+  GError *error;
+  int hook_status;
+} Note;
+
+static void
+note_free (Note *note)
+{
+  g_clear_object (&note->identity);
+  g_clear_object (&note->renewed);
+  g_clear_error (&note->error);
+  g_free (note);
+}
+
+static void
+note_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  Note *note = task_data;
+
+  mutual_renewal_records_note (note->identity, note->renewed, note->error, note->hook_status);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+noted_cb (GObject      *source_object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  MutualRenewalMonitor *monitor = user_data;
+
+  if (monitor != NULL)
+    mutual_renewal_monitor_reload (monitor);
+  g_clear_object (&monitor);
+}
+
+static void
+note_renewal (MutualRenewalCard *self,
+              MutualIdentity    *renewed,
+              const GError      *error,
+              int                hook_status)
+{
+  g_autoptr(GTask) task = NULL;
+  Note *note = g_new0 (Note, 1);
+
+  note->identity = g_object_ref (self->identity);
+  note->renewed = renewed != NULL ? g_object_ref (renewed) : NULL;
+  note->error = error != NULL ? g_error_copy (error) : NULL;
+  note->hook_status = hook_status;
+  task = g_task_new (NULL, NULL, noted_cb, self->monitor != NULL ? g_object_ref (self->monitor) : NULL);
+  g_task_set_source_tag (task, note_renewal);
+  g_task_set_name (task, "[mutual] note a renewal");
+  g_task_set_task_data (task, note, (GDestroyNotify) note_free);
+  g_task_run_in_thread (task, note_thread);
+}
+
 static void
 renewed_cb (GObject      *source_object,
             GAsyncResult *result,
@@ -390,8 +459,10 @@ renewed_cb (GObject      *source_object,
     return;
   set_busy (self, FALSE);
   escaped = g_markup_escape_text (mutual_identity_get_label (self->identity), -1);
+  note_renewal (self, renewed, error, hook_status);
   self->own_attempt = g_get_real_time () / G_USEC_PER_SEC;
   self->own_ok = renewed != NULL;
+  self->own_hook_status = hook_status;
   g_clear_pointer (&self->own_error, g_free);
   if (renewed != NULL)
     self->own_reachable = 1;
@@ -424,8 +495,6 @@ renewed_cb (GObject      *source_object,
       add_toast (self, toast);
       self->own_error = g_strdup (error->message);
     }
-  if (self->monitor != NULL)
-    mutual_renewal_monitor_reload (self->monitor);
   show_record (self);
 }
 
