@@ -340,6 +340,17 @@ weak_cleared (gpointer data)
 
 static MutualWindow *window;
 
+/* A CA that accepts connections and never answers: what Cancel is for. */
+static gboolean
+silent_incoming_cb (GSocketService     *service,
+                    GSocketConnection  *connection,
+                    GObject            *source_object,
+                    gpointer            user_data)
+{
+  g_ptr_array_add (user_data, g_object_ref (connection));
+  return TRUE;
+}
+
 /* A notification server on the harness's bus (org.freedesktop.Notifications, which
  * GLib's notification backend talks to outside Flatpak), to see what the application
  * notifies, and withdraws. */
@@ -510,6 +521,39 @@ test_fingerprint (void)
   mutual_test_ui_screenshot (GTK_WIDGET (dialog), "enroll-wrong-fingerprint");
   click (GTK_WIDGET (failed), "_Back");
   g_assert_cmpstr (mutual_enroll_dialog_get_page (dialog), ==, "ca");
+
+  /* A CA that never answers: Cancel stops waiting for it, long before any timeout. */
+  {
+    g_autoptr(GSocketService) silent = g_socket_service_new ();
+    g_autoptr(GPtrArray) connections = g_ptr_array_new_with_free_func (g_object_unref);
+    g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+    g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+    g_autoptr(GSocketAddress) bound = NULL;
+    g_autofree char *silent_url = NULL;
+    g_autoptr(GError) error = NULL;
+    gint64 started;
+
+    g_socket_listener_add_address (G_SOCKET_LISTENER (silent), address, G_SOCKET_TYPE_STREAM,
+                                   G_SOCKET_PROTOCOL_TCP, NULL, &bound, &error);
+    g_assert_no_error (error);
+    g_signal_connect (silent, "incoming", G_CALLBACK (silent_incoming_cb), connections);
+    silent_url = g_strdup_printf ("https://127.0.0.1:%u",
+                                  g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+    set_row_text (dialog, "url_row", silent_url);
+    set_row_text (dialog, "fingerprint_row", ca_fingerprint);
+    click_widget (dialog_child (dialog, "next_button"));
+    g_assert_cmpstr (mutual_enroll_dialog_get_page (dialog), ==, "working");
+    g_assert_true (mutual_enroll_dialog_get_busy (dialog));
+    mutual_test_ui_spin_for (500);
+    mutual_test_ui_screenshot (GTK_WIDGET (dialog), "enroll-working");
+    started = g_get_monotonic_time ();
+    click_widget (dialog_child (dialog, "cancel_button"));
+    wait_page (dialog, "ca");
+    g_assert_cmpint (g_get_monotonic_time () - started, <, 5 * G_USEC_PER_SEC);
+    g_assert_false (mutual_enroll_dialog_get_busy (dialog));
+    g_socket_service_stop (silent);
+    g_socket_listener_close (G_SOCKET_LISTENER (silent));
+  }
 
   /* Cancel closes the dialog; nothing was stored. */
   weak = dialog;
