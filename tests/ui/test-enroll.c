@@ -29,6 +29,7 @@
 #include "mutual-enroll-dialog.h"
 #include "mutual-identity-row.h"
 #include "mutual-identity-view.h"
+#include "mutual-preferences-window.h"
 #include "mutual-renewal-card.h"
 #include "mutual-test-ui.h"
 #include "mutual-window.h"
@@ -675,6 +676,7 @@ test_token (void)
                           "--san", "bob.example.test", "--san", "127.0.0.2", NULL };
   g_autofree char *token = run_stepca ("token", extra);
   MutualEnrollDialog *dialog = open_at_details ();
+  MutualRenewalCard *card;
 
   g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (dialog_child (dialog, "method_row"))), ==, 0);
   g_assert_false (gtk_widget_get_sensitive (dialog_child (dialog, "next_button")));
@@ -688,10 +690,10 @@ test_token (void)
   adw_combo_row_set_selected (ADW_COMBO_ROW (dialog_child (dialog, "key_type_row")), 2);
   enroll_and_wait (dialog, "bob.example.test");
 
-  find_card (window);
+  card = find_card (window);
   g_assert_cmpstr (mutual_identity_get_key_type (mutual_identity_view_get_identity (mutual_window_get_identity_view (window))),
                    !=, "");
-  mutual_test_ui_screenshot (GTK_WIDGET (window), "enroll-token");
+  mutual_test_ui_screenshot (GTK_WIDGET (card), "enroll-token");
 }
 
 /* Whether the autostart entry is there (complete: it is written asynchronously). */
@@ -774,6 +776,18 @@ autostart_is (gpointer data)
   return GPOINTER_TO_INT (data) ? complete : !g_file_test (path, G_FILE_TEST_EXISTS);
 }
 
+static gboolean
+switch_active (gpointer data)
+{
+  return gtk_switch_get_active (data);
+}
+
+static gboolean
+preferences_shown (gpointer data)
+{
+  return mutual_test_ui_find_toplevel (MUTUAL_TYPE_PREFERENCES_WINDOW) != NULL;
+}
+
 static void
 test_background (void)
 {
@@ -781,6 +795,8 @@ test_background (void)
   MutualRenewalMonitor *monitor = mutual_application_get_renewal_monitor (app);
   g_autofree char *path = mutual_background_autostart_path ();
   g_autofree char *contents = NULL;
+  GtkWindow *preferences;
+  GtkSwitch *background_switch;
 
   /* Enrolled identities: the agent runs while the application does. */
   g_assert_true (mutual_renewal_monitor_get_running (monitor));
@@ -788,14 +804,28 @@ test_background (void)
   g_assert_null (mutual_renewal_monitor_get_notified (monitor, mutual_identity_get_id (
     mutual_identity_view_get_identity (mutual_window_get_identity_view (window)))));
 
-  g_settings_set_boolean (settings, "run-in-background", TRUE);
+  /* Switched on in Preferences, as the user does. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "app.preferences", NULL);
+  mutual_test_ui_spin_until (preferences_shown, NULL, WAIT_MS);
+  preferences = mutual_test_ui_find_toplevel (MUTUAL_TYPE_PREFERENCES_WINDOW);
+  mutual_test_ui_spin_until (mutual_test_ui_widget_mapped, preferences, WAIT_MS);
+  background_switch = GTK_SWITCH (child (preferences, MUTUAL_TYPE_PREFERENCES_WINDOW, "background_switch"));
+  g_assert_false (gtk_switch_get_active (background_switch));
+  mutual_test_ui_screenshot (GTK_WIDGET (preferences), "enroll-preferences");
+  g_assert_true (gtk_widget_is_drawable (GTK_WIDGET (background_switch)));
+  gtk_widget_activate (GTK_WIDGET (background_switch));
+  /* The switch moves, then changes its state. */
+  mutual_test_ui_spin_until (switch_active, background_switch, WAIT_MS);
+  g_assert_true (g_settings_get_boolean (settings, "run-in-background"));
   mutual_test_ui_spin_until (autostart_is, GINT_TO_POINTER (TRUE), WAIT_MS);
   g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
   g_assert_nonnull (strstr (contents, "--background"));
   g_assert_nonnull (strstr (contents, "X-GNOME-Autostart-enabled=true"));
 
-  g_settings_set_boolean (settings, "run-in-background", FALSE);
+  gtk_switch_set_active (background_switch, FALSE);
+  g_assert_false (g_settings_get_boolean (settings, "run-in-background"));
   mutual_test_ui_spin_until (autostart_is, GINT_TO_POINTER (FALSE), WAIT_MS);
+  mutual_test_ui_close_and_wait (preferences, WAIT_MS);
 
   mutual_test_ui_close_and_wait (GTK_WINDOW (window), WAIT_MS);
   window = NULL;
