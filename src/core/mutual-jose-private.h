@@ -46,4 +46,8 @@ char             *_mutual_jws_sign           (gnutls_privkey_t key,
                                               JsonObject     *claims,
                                               GError        **error);
 
+char             *_mutual_json_secret_object (GError        **error,
+                                              const char     *first_member,
+                                              ...) G_GNUC_NULL_TERMINATED;
+
 G_END_DECLS

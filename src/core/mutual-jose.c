@@ -529,6 +529,8 @@ ecdsa_raw_signature (const gnutls_datum_t *der,
   g_autofree guint8 *raw = g_malloc0 (size * 2);
   const gnutls_datum_t *values[2] = { &r, &s };
   int ret = gnutls_decode_rs_value (der, &r, &s);
+  char *encoded = NULL;
+  gboolean fits = TRUE;
 
   if (!_mutual_gnutls_check (ret, error, _("Cannot decode an ECDSA signature")))
     return NULL;
@@ -543,11 +545,18 @@ ecdsa_raw_signature (const gnutls_datum_t *der,
         {
           g_set_error (error, MUTUAL_CA_ERROR, MUTUAL_CA_ERROR_UNSUPPORTED,
                        _("An ECDSA signature value is larger than its curve"));
-          return NULL;
+          fits = FALSE;
+          break;
         }
       memcpy (raw + i * size + (size - length), data, length);
     }
-  return _mutual_base64url_encode (raw, size * 2);
+  /* The signature is what makes a token usable: no copy of it stays behind. */
+  if (fits)
+    encoded = _mutual_base64url_encode (raw, size * 2);
+  _mutual_wipe (raw, size * 2);
+  _mutual_wipe (r.data, r.size);
+  _mutual_wipe (s.data, s.size);
+  return encoded;
 }
 
 /**
@@ -570,6 +579,7 @@ _mutual_jws_sign (gnutls_privkey_t   key,
   g_autofree char *signature_b64 = NULL;
   g_auto(MutualGnutlsDatum) signature = { NULL, 0 };
   gnutls_datum_t data;
+  char *token;
   int ret;
 
   if (!jws_algorithm_for (key, &algorithm))
@@ -593,7 +603,140 @@ _mutual_jws_sign (gnutls_privkey_t   key,
     signature_b64 = ecdsa_raw_signature (&signature, algorithm.coordinate_size, error);
   else
     signature_b64 = _mutual_base64url_encode (signature.data, signature.size);
+  /* The token is a credential until it is used or expires: its signature is wiped
+   * wherever it was copied; the caller wipes the token itself. */
+  _mutual_wipe (signature.data, signature.size);
   if (signature_b64 == NULL)
     return NULL;
-  return g_strconcat (signing_input, ".", signature_b64, NULL);
+  token = g_strconcat (signing_input, ".", signature_b64, NULL);
+  _mutual_wipe (signature_b64, strlen (signature_b64));
+  return token;
+}
+
+/* Secret JSON text: a request body that holds a token or a key. json-glib builds its
+ * text in a growing GString and keeps its own copies of the strings, none of it wiped,
+ * so such a body is written here instead: the exact size is computed first, the text
+ * is written into one allocation, and the caller wipes that when done. */
+
+static gsize
+json_escaped_size (const char *text)
+{
+  gsize size = 0;
+
+  for (const guchar *p = (const guchar *) text; *p != '\0'; p++)
+    {
+      if (*p == '"' || *p == '\\' || *p == '\b' || *p == '\f' || *p == '\n' || *p == '\r' || *p == '\t')
+        size += 2;
+      else if (*p < 0x20)
+        size += 6;
+      else
+        size += 1;
+    }
+  return size;
+}
+
+static char *
+json_write_escaped (char       *out,
+                    const char *text)
+{
+  static const char hex[] = "0123456789abcdef";
+
+  *out++ = '"';
+  for (const guchar *p = (const guchar *) text; *p != '\0'; p++)
+    {
+      char escape = 0;
+
+      switch (*p)
+        {
+        case '"': escape = '"'; break;
+        case '\\': escape = '\\'; break;
+        case '\b': escape = 'b'; break;
+        case '\f': escape = 'f'; break;
+        case '\n': escape = 'n'; break;
+        case '\r': escape = 'r'; break;
+        case '\t': escape = 't'; break;
+        default: break;
+        }
+      if (escape != 0)
+        {
+          *out++ = '\\';
+          *out++ = escape;
+        }
+      else if (*p < 0x20)
+        {
+          memcpy (out, "\\u00", 4);
+          out += 4;
+          *out++ = hex[*p >> 4];
+          *out++ = hex[*p & 0xf];
+        }
+      else
+        {
+          *out++ = (char) *p;
+        }
+    }
+  *out++ = '"';
+  return out;
+}
+
+/**
+ * _mutual_json_secret_object:
+ * @first_member: the first member's name, then its string value, then more pairs,
+ *   ending with %NULL
+ *
+ * Writes {"name":"value",...} (compact, members in the order given) in one allocation
+ * of exactly the right size, so that no copy of a value is left in freed memory. Wipe
+ * the result with _mutual_wipe() before freeing it.
+ *
+ * Returns: (transfer full) (nullable): the JSON text, or %NULL when a value is not
+ *   UTF-8 (the error names the member, never the value)
+ */
+char *
+_mutual_json_secret_object (GError     **error,
+                            const char  *first_member,
+                            ...)
+{
+  va_list args;
+  gsize size = 2;
+  char *text;
+  char *out;
+  gboolean first = TRUE;
+
+  va_start (args, first_member);
+  for (const char *name = first_member; name != NULL; name = va_arg (args, const char *))
+    {
+      const char *value = va_arg (args, const char *);
+
+      if (!g_utf8_validate (name, -1, NULL) || value == NULL || !g_utf8_validate (value, -1, NULL))
+        {
+          va_end (args);
+          g_set_error (error, MUTUAL_ERROR, MUTUAL_ERROR_INVALID_ARGUMENT,
+                       _("The “%s” of the request is not text"), g_utf8_validate (name, -1, NULL) ? name : "?");
+          return NULL;
+        }
+      size += (first ? 0 : 1) + json_escaped_size (name) + 2 + 1 + json_escaped_size (value) + 2;
+      first = FALSE;
+    }
+  va_end (args);
+
+  text = g_malloc (size + 1);
+  out = text;
+  *out++ = '{';
+  first = TRUE;
+  va_start (args, first_member);
+  for (const char *name = first_member; name != NULL; name = va_arg (args, const char *))
+    {
+      const char *value = va_arg (args, const char *);
+
+      if (!first)
+        *out++ = ',';
+      out = json_write_escaped (out, name);
+      *out++ = ':';
+      out = json_write_escaped (out, value);
+      first = FALSE;
+    }
+  va_end (args);
+  *out++ = '}';
+  *out = '\0';
+  g_assert ((gsize) (out - text) == size);
+  return text;
 }

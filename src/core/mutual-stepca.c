@@ -330,14 +330,6 @@ send_request (MutualStepCa   *self,
   return check_status (self, response, error);
 }
 
-static char *
-json_to_text (JsonBuilder *builder)
-{
-  g_autoptr(JsonNode) root = json_builder_get_root (builder);
-
-  return json_to_string (root, FALSE);
-}
-
 static MutualCertificate *
 parse_one_certificate (MutualStepCa  *self,
                        const char    *pem,
@@ -676,7 +668,6 @@ stepca_enroll (MutualCaClient      *client,
   g_auto(Request) request = { "POST", "/1.0/sign", NULL, NULL, NULL, FALSE };
   g_auto(Response) response = { 0, };
   g_autoptr(MutualPrivateKey) key = NULL;
-  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
   g_autoptr(GPtrArray) chain = NULL;
   g_autofree char *csr = NULL;
   char *token = NULL;
@@ -718,17 +709,13 @@ stepca_enroll (MutualCaClient      *client,
       return NULL;
     }
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "csr");
-  json_builder_add_string_value (builder, csr);
-  json_builder_set_member_name (builder, "ott");
-  json_builder_add_string_value (builder, token);
-  json_builder_end_object (builder);
+  /* Not json-glib: its copies of the token would not be wiped. The body is, with the
+   * request (request_clear()). */
+  request.body = _mutual_json_secret_object (error, "csr", csr, "ott", token, NULL);
   _mutual_wipe (token, strlen (token));
   g_free (token);
-  request.body = json_to_text (builder);
-  /* The builder's copy of the token goes with it; its strings are not wiped by
-   * json-glib, which is why the token is not kept anywhere longer than this. */
+  if (request.body == NULL)
+    return NULL;
 
   if (!send_request (self, &request, &response, cancellable, error))
     return NULL;
@@ -816,17 +803,15 @@ renew_once (MutualStepCa       *self,
     return NULL;
   if (new_key != NULL)
     {
-      g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
       g_autofree char *csr = _mutual_make_csr (new_key, mutual_certificate_get_subject_name (leaf), NULL, error);
 
       if (csr == NULL)
         return NULL;
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "csr");
-      json_builder_add_string_value (builder, csr);
-      json_builder_end_object (builder);
       request.path = "/1.0/rekey";
-      request.body = json_to_text (builder);
+      /* A CSR is not secret, but every body goes the same way. */
+      request.body = _mutual_json_secret_object (error, "csr", csr, NULL);
+      if (request.body == NULL)
+        return NULL;
     }
   else
     {
