@@ -15,6 +15,7 @@ G_BEGIN_DECLS
 #define MUTUAL_ATTRIBUTE_CA_OUT_CERT "ca-out-cert"
 #define MUTUAL_ATTRIBUTE_CA_OUT_KEY "ca-out-key"
 #define MUTUAL_ATTRIBUTE_CA_HOOK "ca-hook"
+#define MUTUAL_ATTRIBUTE_CA_HOOK_TIMEOUT "ca-hook-timeout"
 
 void             _mutual_ca_profile_add_attributes      (MutualCaProfile *self,
                                                          GHashTable      *attributes);

@@ -32,6 +32,8 @@ struct _MutualCaProfile
   char *out_cert;
   char *out_key;
   char *hook;
+  /* Seconds the hook may run, 0 for MUTUAL_CA_DEFAULT_HOOK_TIMEOUT. */
+  guint hook_timeout;
 };
 
 G_DEFINE_FINAL_TYPE (MutualCaProfile, mutual_ca_profile, G_TYPE_OBJECT)
@@ -363,10 +365,64 @@ mutual_ca_profile_get_hook (MutualCaProfile *self)
 }
 
 /**
+ * mutual_ca_profile_set_hook_timeout:
+ * @seconds: how long the hook may run before it is stopped, with everything it
+ *   started; 0 for %MUTUAL_CA_DEFAULT_HOOK_TIMEOUT
+ */
+void
+mutual_ca_profile_set_hook_timeout (MutualCaProfile *self,
+                                    guint            seconds)
+{
+  g_return_if_fail (MUTUAL_IS_CA_PROFILE (self));
+  self->hook_timeout = seconds == MUTUAL_CA_DEFAULT_HOOK_TIMEOUT ? 0 : seconds;
+}
+
+/**
+ * mutual_ca_profile_get_hook_timeout:
+ *
+ * Returns: how long the hook may run, in seconds (never 0)
+ */
+guint
+mutual_ca_profile_get_hook_timeout (MutualCaProfile *self)
+{
+  g_return_val_if_fail (MUTUAL_IS_CA_PROFILE (self), MUTUAL_CA_DEFAULT_HOOK_TIMEOUT);
+  return self->hook_timeout > 0 ? self->hook_timeout : MUTUAL_CA_DEFAULT_HOOK_TIMEOUT;
+}
+
+/**
+ * mutual_ca_profile_copy:
+ *
+ * An identity's profile is shared with everything that shows the identity: change a
+ * copy, then store it with mutual_renewal_set_profile_async().
+ *
+ * Returns: (transfer full): a copy of @self
+ */
+MutualCaProfile *
+mutual_ca_profile_copy (MutualCaProfile *self)
+{
+  MutualCaProfile *copy;
+
+  g_return_val_if_fail (MUTUAL_IS_CA_PROFILE (self), NULL);
+
+  copy = g_object_new (MUTUAL_TYPE_CA_PROFILE, NULL);
+  copy->kind = g_strdup (self->kind);
+  copy->url = g_strdup (self->url);
+  copy->fingerprint = g_strdup (self->fingerprint);
+  copy->provisioner = g_strdup (self->provisioner);
+  copy->renew_fraction = self->renew_fraction;
+  copy->renew_before = self->renew_before;
+  copy->out_cert = g_strdup (self->out_cert);
+  copy->out_key = g_strdup (self->out_key);
+  copy->hook = g_strdup (self->hook);
+  copy->hook_timeout = self->hook_timeout;
+  return copy;
+}
+
+/**
  * mutual_ca_profile_to_json:
  *
  * Writes {"kind", "url", "fingerprint", "provisioner", "renew_policy", "output_certificate",
- * "output_key", "hook"}.
+ * "output_key", "hook", "hook_timeout"}.
  */
 void
 mutual_ca_profile_to_json (MutualCaProfile *self,
@@ -384,6 +440,7 @@ mutual_ca_profile_to_json (MutualCaProfile *self,
   mutual_json_string (json, "output_certificate", self->out_cert);
   mutual_json_string (json, "output_key", self->out_key);
   mutual_json_string (json, "hook", self->hook);
+  mutual_json_int (json, "hook_timeout", mutual_ca_profile_get_hook_timeout (self));
   mutual_json_end_object (json);
 }
 
@@ -405,6 +462,9 @@ _mutual_ca_profile_add_attributes (MutualCaProfile *self,
     g_hash_table_insert (attributes, (gpointer) MUTUAL_ATTRIBUTE_CA_OUT_KEY, g_strdup (self->out_key));
   if (self->hook != NULL)
     g_hash_table_insert (attributes, (gpointer) MUTUAL_ATTRIBUTE_CA_HOOK, g_strdup (self->hook));
+  if (self->hook != NULL && self->hook_timeout > 0)
+    g_hash_table_insert (attributes, (gpointer) MUTUAL_ATTRIBUTE_CA_HOOK_TIMEOUT,
+                         g_strdup_printf ("%u", self->hook_timeout));
 }
 
 /**
@@ -418,6 +478,8 @@ _mutual_ca_profile_new_from_attributes (GHashTable *attributes)
 {
   const char *kind = g_hash_table_lookup (attributes, MUTUAL_ATTRIBUTE_CA_KIND);
   const char *policy = g_hash_table_lookup (attributes, MUTUAL_ATTRIBUTE_CA_RENEW);
+  const char *hook_timeout = g_hash_table_lookup (attributes, MUTUAL_ATTRIBUTE_CA_HOOK_TIMEOUT);
+  guint64 seconds = 0;
   g_autoptr(MutualCaProfile) self = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -436,5 +498,8 @@ _mutual_ca_profile_new_from_attributes (GHashTable *attributes)
   mutual_ca_profile_set_outputs (self, g_hash_table_lookup (attributes, MUTUAL_ATTRIBUTE_CA_OUT_CERT),
                                  g_hash_table_lookup (attributes, MUTUAL_ATTRIBUTE_CA_OUT_KEY),
                                  g_hash_table_lookup (attributes, MUTUAL_ATTRIBUTE_CA_HOOK));
+  /* A damaged timeout falls back to the default: the hook is still bounded. */
+  if (hook_timeout != NULL && g_ascii_string_to_unsigned (hook_timeout, 10, 1, G_MAXUINT32, &seconds, NULL))
+    mutual_ca_profile_set_hook_timeout (self, (guint) seconds);
   return g_steal_pointer (&self);
 }

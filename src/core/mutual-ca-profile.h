@@ -13,6 +13,9 @@ G_BEGIN_DECLS
 /* The default renewal point: two thirds into the certificate's lifetime. */
 #define MUTUAL_CA_DEFAULT_RENEW_FRACTION (2.0 / 3.0)
 
+/* How long the command run after a renewal may take before it is stopped. */
+#define MUTUAL_CA_DEFAULT_HOOK_TIMEOUT 120
+
 #define MUTUAL_TYPE_CA_PROFILE (mutual_ca_profile_get_type ())
 
 G_DECLARE_FINAL_TYPE (MutualCaProfile, mutual_ca_profile, MUTUAL, CA_PROFILE, GObject)
@@ -39,6 +42,10 @@ void             mutual_ca_profile_set_outputs       (MutualCaProfile  *self,
 const char      *mutual_ca_profile_get_certificate_output (MutualCaProfile *self);
 const char      *mutual_ca_profile_get_key_output    (MutualCaProfile  *self);
 const char      *mutual_ca_profile_get_hook          (MutualCaProfile  *self);
+void             mutual_ca_profile_set_hook_timeout  (MutualCaProfile  *self,
+                                                      guint             seconds);
+guint            mutual_ca_profile_get_hook_timeout  (MutualCaProfile  *self);
+MutualCaProfile *mutual_ca_profile_copy              (MutualCaProfile  *self);
 void             mutual_ca_profile_to_json           (MutualCaProfile  *self,
                                                       MutualJson       *json,
                                                       const char       *member);

@@ -82,6 +82,7 @@ identity_schema (void)
       { MUTUAL_ATTRIBUTE_CA_OUT_CERT, SECRET_SCHEMA_ATTRIBUTE_STRING },
       { MUTUAL_ATTRIBUTE_CA_OUT_KEY, SECRET_SCHEMA_ATTRIBUTE_STRING },
       { MUTUAL_ATTRIBUTE_CA_HOOK, SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { MUTUAL_ATTRIBUTE_CA_HOOK_TIMEOUT, SECRET_SCHEMA_ATTRIBUTE_STRING },
       { NULL, 0 },
     }
   };
@@ -254,29 +255,18 @@ generation_free (gpointer data)
   g_free (generation);
 }
 
-/* Lists identities from the items' attributes alone: no secret is transferred and the
- * keyring is not unlocked. Incomplete generations (a crash mid-write) are skipped. */
+/* Groups keyring items into identities, from their attributes alone: for each id, the
+ * highest generation that has both items. Incomplete generations (a crash mid-write)
+ * are skipped. */
 static GPtrArray *
-list_sync (GCancellable  *cancellable,
-           GError       **error)
+identities_from_items (GList *items)
 {
-  g_autoptr(GHashTable) query = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GHashTable) ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                                      (GDestroyNotify) g_hash_table_unref);
   g_autoptr(GPtrArray) identities = g_ptr_array_new_with_free_func (g_object_unref);
-  GList *items;
   GHashTableIter iter;
   gpointer key;
   gpointer value;
-  GError *local_error = NULL;
-
-  items = secret_password_searchv_sync (identity_schema (), query, SECRET_SEARCH_ALL, cancellable,
-                                        &local_error);
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, local_error);
-      return NULL;
-    }
 
   for (GList *l = items; l != NULL; l = l->next)
     {
@@ -313,7 +303,6 @@ list_sync (GCancellable  *cancellable,
           generation->kinds |= HAS_KEY;
         }
     }
-  g_list_free_full (items, g_object_unref);
 
   g_hash_table_iter_init (&iter, ids);
   while (g_hash_table_iter_next (&iter, &key, &value))
@@ -354,6 +343,92 @@ list_sync (GCancellable  *cancellable,
 
   g_ptr_array_sort (identities, compare_identities);
   return g_steal_pointer (&identities);
+}
+
+/* The identities whose items match @query (all of them for an empty query), from
+ * their attributes: no secret is transferred and the keyring is not unlocked. */
+static GPtrArray *
+search_identities (GHashTable    *query,
+                   GCancellable  *cancellable,
+                   GError       **error)
+{
+  GPtrArray *identities;
+  GList *items;
+  GError *local_error = NULL;
+
+  items = secret_password_searchv_sync (identity_schema (), query, SECRET_SEARCH_ALL, cancellable,
+                                        &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return NULL;
+    }
+  identities = identities_from_items (items);
+  g_list_free_full (items, g_object_unref);
+  return identities;
+}
+
+static GPtrArray *
+list_sync (GCancellable  *cancellable,
+           GError       **error)
+{
+  g_autoptr(GHashTable) query = g_hash_table_new (g_str_hash, g_str_equal);
+
+  return search_identities (query, cancellable, error);
+}
+
+/* One identity by id, else by label, through the keyring's attribute index: the
+ * items of that identity only, however many others there are. Same answers as
+ * mutual_identity_store_lookup() on a fresh list. */
+static MutualIdentity *
+find_sync (const char    *id_or_label,
+           GCancellable  *cancellable,
+           GError       **error)
+{
+  g_autoptr(GHashTable) query = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GPtrArray) found = NULL;
+
+  g_hash_table_insert (query, (gpointer) MUTUAL_ATTRIBUTE_ID, (gpointer) id_or_label);
+  found = search_identities (query, cancellable, error);
+  if (found == NULL)
+    return NULL;
+  if (found->len == 1)
+    return g_object_ref (g_ptr_array_index (found, 0));
+
+  /* By label: the label is on every item of every generation, so a renamed identity's
+   * old generation (if a crash left one) could match; only identities whose current
+   * generation has that label count. */
+  g_hash_table_remove_all (query);
+  g_clear_pointer (&found, g_ptr_array_unref);
+  g_hash_table_insert (query, (gpointer) MUTUAL_ATTRIBUTE_LABEL, (gpointer) id_or_label);
+  found = search_identities (query, cancellable, error);
+  if (found == NULL)
+    return NULL;
+  for (guint i = found->len; i > 0; i--)
+    {
+      MutualIdentity *candidate = g_ptr_array_index (found, i - 1);
+      g_autoptr(GHashTable) by_id = g_hash_table_new (g_str_hash, g_str_equal);
+      g_autoptr(GPtrArray) current = NULL;
+
+      g_hash_table_insert (by_id, (gpointer) MUTUAL_ATTRIBUTE_ID, (gpointer) mutual_identity_get_id (candidate));
+      current = search_identities (by_id, cancellable, error);
+      if (current == NULL)
+        return NULL;
+      if (current->len != 1 ||
+          mutual_identity_get_generation (g_ptr_array_index (current, 0)) !=
+          mutual_identity_get_generation (candidate))
+        g_ptr_array_remove_index (found, i - 1);
+    }
+
+  if (found->len == 1)
+    return g_object_ref (g_ptr_array_index (found, 0));
+  if (found->len > 1)
+    g_set_error (error, MUTUAL_ERROR, MUTUAL_ERROR_INVALID_ARGUMENT,
+                 _("%u identities are labelled “%s”: use the id instead"), found->len, id_or_label);
+  else
+    g_set_error (error, MUTUAL_ERROR, MUTUAL_ERROR_NOT_FOUND,
+                 _("No identity has the id or label “%s”"), id_or_label);
+  return NULL;
 }
 
 /* Reading and writing items */
@@ -875,6 +950,7 @@ delete_older_generations (MutualIdentity  *identity,
 static MutualIdentity *
 replace_sync (MutualIdentity  *identity,
               const char      *label,
+              MutualCaProfile *ca_profile,
               GPtrArray       *certificates,
               MutualPrivateKey *key,
               GCancellable    *cancellable,
@@ -884,7 +960,8 @@ replace_sync (MutualIdentity  *identity,
 
   next = describe (mutual_identity_get_id (identity), label ? label : mutual_identity_get_label (identity),
                    g_ptr_array_index (certificates, 0), mutual_identity_get_profile (identity),
-                   mutual_identity_get_ca_profile (identity), mutual_identity_get_generation (identity) + 1);
+                   ca_profile ? ca_profile : mutual_identity_get_ca_profile (identity),
+                   mutual_identity_get_generation (identity) + 1);
 
   if (!write_generation (next, certificates, key, cancellable, error))
     {
@@ -911,6 +988,8 @@ typedef enum
   OPERATION_REPLACE,
   OPERATION_REMOVE,
   OPERATION_EXPORT,
+  OPERATION_FIND,
+  OPERATION_SET_CA_PROFILE,
 } OperationKind;
 
 typedef struct
@@ -1154,7 +1233,7 @@ operation_thread (GTask        *task,
           }
 
         if (key != NULL)
-          identity = replace_sync (operation->identity, operation->label, certificates, key,
+          identity = replace_sync (operation->identity, operation->label, NULL, certificates, key,
                                    deadline.cancellable, &error);
         map_keyring_error (&error, &deadline);
         if (identity != NULL)
@@ -1172,6 +1251,43 @@ operation_thread (GTask        *task,
         map_keyring_error (&error, &deadline);
         if (error == NULL)
           g_task_return_boolean (task, TRUE);
+      }
+      break;
+
+    case OPERATION_FIND:
+      {
+        MutualIdentity *identity = find_sync (operation->label, deadline.cancellable, &error);
+
+        map_keyring_error (&error, &deadline);
+        if (identity != NULL)
+          g_task_return_pointer (task, identity, g_object_unref);
+      }
+      break;
+
+    case OPERATION_SET_CA_PROFILE:
+      {
+        g_autoptr(MutualIdentity) current = NULL;
+        g_autoptr(GPtrArray) certificates = NULL;
+        g_autoptr(MutualPrivateKey) key = NULL;
+        MutualIdentity *identity = NULL;
+
+        /* The generation stored now, not the one the caller listed: it may have been
+         * renewed since, and writing after an old one would fork the identity. */
+        current = find_sync (mutual_identity_get_id (operation->identity), deadline.cancellable, &error);
+        if (current != NULL && !g_str_equal (mutual_identity_get_id (current),
+                                             mutual_identity_get_id (operation->identity)))
+          g_set_error (&error, MUTUAL_ERROR, MUTUAL_ERROR_NOT_FOUND, _("“%s” is no longer in the keyring"),
+                       mutual_identity_get_label (operation->identity));
+        if (error == NULL)
+          certificates = load_certificates_sync (current, deadline.cancellable, &error);
+        if (certificates != NULL)
+          key = load_key_sync (current, deadline.cancellable, &error);
+        if (key != NULL)
+          identity = replace_sync (current, NULL, operation->ca_profile, certificates, key,
+                                   deadline.cancellable, &error);
+        map_keyring_error (&error, &deadline);
+        if (identity != NULL)
+          g_task_return_pointer (task, identity, g_object_unref);
       }
       break;
 
@@ -1635,6 +1751,95 @@ mutual_identity_store_replace_finish (MutualIdentityStore  *self,
                                       GError              **error)
 {
   return finish_pointer (self, result, mutual_identity_store_replace_async, TRUE, error);
+}
+
+/**
+ * mutual_identity_store_find_async:
+ * @id_or_label: an identity's id, or its label when no other identity has the same
+ *
+ * Reads one identity from the keyring, as it is stored now, without listing the
+ * others: a search by the id attribute (and by the label when no id matches), which
+ * costs the same however many identities there are. Attributes only: nothing is
+ * unlocked. The model is not changed.
+ */
+void
+mutual_identity_store_find_async (MutualIdentityStore *self,
+                                  const char          *id_or_label,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  Operation *operation;
+
+  g_return_if_fail (MUTUAL_IS_IDENTITY_STORE (self));
+  g_return_if_fail (id_or_label != NULL);
+
+  operation = operation_new (OPERATION_FIND, NULL);
+  operation->label = g_strdup (id_or_label);
+  task = start_operation (self, operation, cancellable, callback, user_data, mutual_identity_store_find_async);
+}
+
+/**
+ * mutual_identity_store_find_finish:
+ *
+ * Returns: (transfer full): the identity, or %NULL with @error set
+ *   (%MUTUAL_ERROR_NOT_FOUND, or %MUTUAL_ERROR_INVALID_ARGUMENT for a label that
+ *   several identities have)
+ */
+MutualIdentity *
+mutual_identity_store_find_finish (MutualIdentityStore  *self,
+                                   GAsyncResult         *result,
+                                   GError              **error)
+{
+  return finish_pointer (self, result, mutual_identity_store_find_async, FALSE, error);
+}
+
+/**
+ * mutual_identity_store_set_ca_profile_async:
+ * @identity: an identity; its current generation is the one changed
+ * @ca_profile: the profile to keep with it from now on (renewal policy, outputs, hook)
+ *
+ * Changes the CA profile kept with an identity, atomically: like a renewal, the next
+ * generation is written with the same certificate and key, read back and checked, and
+ * only then is the previous one deleted. The key is read for that: the keyring API
+ * that also works inside Flatpak (secret_password_*) cannot change an item's
+ * attributes, and storing with other attributes makes a new item, which needs the
+ * secret. Callers that may race with a renewal use mutual_renewal_set_profile_async(),
+ * which holds the identity's renewal lock.
+ */
+void
+mutual_identity_store_set_ca_profile_async (MutualIdentityStore *self,
+                                            MutualIdentity      *identity,
+                                            MutualCaProfile     *ca_profile,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  Operation *operation;
+
+  g_return_if_fail (MUTUAL_IS_IDENTITY_STORE (self));
+  g_return_if_fail (MUTUAL_IS_IDENTITY (identity));
+  g_return_if_fail (MUTUAL_IS_CA_PROFILE (ca_profile));
+
+  operation = operation_new (OPERATION_SET_CA_PROFILE, identity);
+  operation->ca_profile = mutual_ca_profile_copy (ca_profile);
+  task = start_operation (self, operation, cancellable, callback, user_data,
+                          mutual_identity_store_set_ca_profile_async);
+}
+
+/**
+ * mutual_identity_store_set_ca_profile_finish:
+ *
+ * Returns: (transfer full): the identity as it is now stored, with the new profile
+ */
+MutualIdentity *
+mutual_identity_store_set_ca_profile_finish (MutualIdentityStore  *self,
+                                             GAsyncResult         *result,
+                                             GError              **error)
+{
+  return finish_pointer (self, result, mutual_identity_store_set_ca_profile_async, TRUE, error);
 }
 
 void

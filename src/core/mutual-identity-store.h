@@ -87,6 +87,23 @@ void                 mutual_identity_store_replace_async          (MutualIdentit
 MutualIdentity      *mutual_identity_store_replace_finish         (MutualIdentityStore  *self,
                                                                    GAsyncResult         *result,
                                                                    GError              **error);
+void                 mutual_identity_store_find_async             (MutualIdentityStore  *self,
+                                                                   const char           *id_or_label,
+                                                                   GCancellable         *cancellable,
+                                                                   GAsyncReadyCallback   callback,
+                                                                   gpointer              user_data);
+MutualIdentity      *mutual_identity_store_find_finish            (MutualIdentityStore  *self,
+                                                                   GAsyncResult         *result,
+                                                                   GError              **error);
+void                 mutual_identity_store_set_ca_profile_async   (MutualIdentityStore  *self,
+                                                                   MutualIdentity       *identity,
+                                                                   MutualCaProfile      *ca_profile,
+                                                                   GCancellable         *cancellable,
+                                                                   GAsyncReadyCallback   callback,
+                                                                   gpointer              user_data);
+MutualIdentity      *mutual_identity_store_set_ca_profile_finish  (MutualIdentityStore  *self,
+                                                                   GAsyncResult         *result,
+                                                                   GError              **error);
 void                 mutual_identity_store_remove_async           (MutualIdentityStore  *self,
                                                                    MutualIdentity       *identity,
                                                                    GCancellable         *cancellable,

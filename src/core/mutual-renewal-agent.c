@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include "mutual-ca-client.h"
 #include "mutual-renewal-agent.h"
@@ -17,8 +21,10 @@
  * backoff up to a cap; at once when the network comes back after the CA could not be
  * reached. Times are planned on the wall clock and checked at least every minute on
  * the monotonic one, so that a suspend, a resume or a change of the clock only delays
- * a due renewal by that minute at most. One identity is never renewed twice at once
- * (mutual_renewal_renew_async() also takes a lock that other processes respect).
+ * a due renewal by that minute at most; where logind is on the system bus, its
+ * PrepareForSleep(false) at resume re-plans at once. One identity is never renewed
+ * twice at once (mutual_renewal_renew_async() also takes a lock that other processes
+ * respect).
  *
  * What it knows of each identity (next renewal, last attempt and its result, whether
  * the CA was reachable) is kept in `$XDG_STATE_HOME/mutual/renewals.json`, which
@@ -31,7 +37,11 @@ struct _MutualRenewalAgent
   MutualIdentityStore *store;
   GHashTable *records;
   GHashTable *running;
+  /* The ids this agent listed: only their records go when they vanish from the list. */
+  GHashTable *known;
   GNetworkMonitor *monitor;
+  GDBusConnection *system_bus;
+  guint sleep_subscription;
   GCancellable *cancellable;
   gulong items_handler;
   gulong network_handler;
@@ -79,6 +89,44 @@ mutual_renewal_record_free (MutualRenewalRecord *record)
   g_free (record->last_error_domain);
   g_free (record->planned_for);
   g_free (record);
+}
+
+/* Writers of the state file take an exclusive lock on a file beside it for the whole
+ * read-change-write, so that an agent and mutualctl renew (or two agents) never write
+ * over what the other recorded. Readers need no lock: the file is replaced atomically. */
+static int
+records_lock (void)
+{
+  g_autofree char *folder = g_build_filename (g_get_user_state_dir (), "mutual", NULL);
+  g_autofree char *path = g_build_filename (folder, "renewals.json.lock", NULL);
+  int fd;
+
+  if (g_mkdir_with_parents (folder, 0700) != 0 ||
+      (fd = open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) < 0)
+    {
+      int saved = errno;
+
+      g_warning ("Cannot lock the renewal state (%s): %s", path, g_strerror (saved));
+      return -1;
+    }
+  while (flock (fd, LOCK_EX) != 0)
+    {
+      if (errno != EINTR)
+        {
+          g_warning ("Cannot lock the renewal state (%s): %s", path, g_strerror (errno));
+          close (fd);
+          return -1;
+        }
+    }
+  return fd;
+}
+
+static void
+records_unlock (int fd)
+{
+  /* Closing the last descriptor releases the lock. */
+  if (fd >= 0)
+    close (fd);
 }
 
 static char *
@@ -139,6 +187,7 @@ mutual_renewal_records_load (void)
       record->reenroll_needed = json_object_get_boolean_member_with_default (object, "reenroll_needed", FALSE);
       record->planned_for = g_strdup (string_or_null (object, "planned_for"));
       record->hook_status = json_object_get_int_member_with_default (object, "hook_status", -1);
+      record->hook_timed_out = json_object_get_boolean_member_with_default (object, "hook_timed_out", FALSE);
       g_hash_table_replace (records, record->id, record);
     }
   return records;
@@ -187,6 +236,8 @@ save_table (GHashTable *records)
       json_builder_add_boolean_value (builder, record->reenroll_needed);
       json_builder_set_member_name (builder, "hook_status");
       json_builder_add_int_value (builder, record->hook_status);
+      json_builder_set_member_name (builder, "hook_timed_out");
+      json_builder_add_boolean_value (builder, record->hook_timed_out);
       json_builder_set_member_name (builder, "planned_for");
       json_builder_add_string_value (builder, record->planned_for);
       json_builder_end_object (builder);
@@ -200,10 +251,33 @@ save_table (GHashTable *records)
     g_warning ("Cannot keep the renewal state in %s: %s", path, error ? error->message : g_strerror (errno));
 }
 
+/* The agent's records are a copy of the file's: before it changes them, it reads the
+ * file again under the lock (what mutualctl renew or another agent recorded since
+ * wins), and it writes them back before it lets go of the lock. Nothing is held
+ * across the two but the lock: record pointers do not survive begin_update(). */
+static int
+begin_update (MutualRenewalAgent *self)
+{
+  int fd = records_lock ();
+  g_autoptr(GHashTable) stored = mutual_renewal_records_load ();
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, stored);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      g_hash_table_iter_steal (&iter);
+      g_hash_table_replace (self->records, ((MutualRenewalRecord *) value)->id, value);
+    }
+  return fd;
+}
+
 static void
-save_records (MutualRenewalAgent *self)
+end_update (MutualRenewalAgent *self,
+            int                 fd)
 {
   save_table (self->records);
+  records_unlock (fd);
 }
 
 static gboolean
@@ -220,7 +294,8 @@ record_outcome (MutualRenewalRecord *record,
                 gint64               now,
                 MutualIdentity      *renewed,
                 const GError        *error,
-                int                  hook_status)
+                int                  hook_status,
+                gboolean             hook_timed_out)
 {
   g_clear_pointer (&record->last_error, g_free);
   g_clear_pointer (&record->last_error_domain, g_free);
@@ -231,6 +306,7 @@ record_outcome (MutualRenewalRecord *record,
     {
       record->last_success = now;
       record->hook_status = hook_status;
+      record->hook_timed_out = hook_timed_out;
       record->failures = 0;
       record->ca_reachable = 1;
       record->reenroll_needed = FALSE;
@@ -253,9 +329,7 @@ record_outcome (MutualRenewalRecord *record,
  * @error: (nullable): why the renewal failed
  * @hook_status: the exit status of the identity's command, -1 if none ran
  *
- * Records a renewal made outside the agent (mutualctl renew, the window), so that
- * mutualctl status shows it. A running agent keeps its own records and may write over
- * this one with what it knows.
+ * Like mutual_renewal_records_note_full(), for a command that did not time out.
  */
 void
 mutual_renewal_records_note (MutualIdentity *identity,
@@ -263,12 +337,37 @@ mutual_renewal_records_note (MutualIdentity *identity,
                              const GError   *error,
                              int             hook_status)
 {
-  g_autoptr(GHashTable) records = mutual_renewal_records_load ();
+  mutual_renewal_records_note_full (identity, renewed, error, hook_status, FALSE);
+}
+
+/**
+ * mutual_renewal_records_note_full:
+ * @identity: the identity that was renewed, or not
+ * @renewed: (nullable): the renewed identity, or %NULL when @error says why not
+ * @error: (nullable): why the renewal failed
+ * @hook_status: the exit status of the identity's command, -1 if none ran
+ * @hook_timed_out: whether the command ran out of time and was stopped
+ *
+ * Records a renewal made outside the agent (mutualctl renew, the window), so that
+ * mutualctl status shows it. Only this identity's record changes, under the state
+ * file's lock: a running agent reads it again before it writes its own.
+ */
+void
+mutual_renewal_records_note_full (MutualIdentity *identity,
+                                  MutualIdentity *renewed,
+                                  const GError   *error,
+                                  int             hook_status,
+                                  gboolean        hook_timed_out)
+{
+  g_autoptr(GHashTable) records = NULL;
   MutualRenewalRecord *record;
+  int fd;
 
   g_return_if_fail (MUTUAL_IS_IDENTITY (identity));
   g_return_if_fail (renewed != NULL || error != NULL);
 
+  fd = records_lock ();
+  records = mutual_renewal_records_load ();
   record = g_hash_table_lookup (records, mutual_identity_get_id (identity));
   if (record == NULL)
     {
@@ -278,8 +377,9 @@ mutual_renewal_records_note (MutualIdentity *identity,
       record->hook_status = -1;
       g_hash_table_replace (records, record->id, record);
     }
-  record_outcome (record, now_seconds (), renewed, error, hook_status);
+  record_outcome (record, now_seconds (), renewed, error, hook_status, hook_timed_out);
   save_table (records);
+  records_unlock (fd);
 }
 
 /* Planning */
@@ -331,6 +431,7 @@ plan (MutualRenewalAgent *self)
   GListModel *model = G_LIST_MODEL (self->store);
   GHashTableIter iter;
   gpointer key;
+  int fd = begin_update (self);
 
   for (guint i = 0; i < g_list_model_get_n_items (model); i++)
     {
@@ -341,6 +442,7 @@ plan (MutualRenewalAgent *self)
       if (mutual_identity_get_ca_profile (identity) == NULL)
         continue;
       g_hash_table_add (present, (gpointer) id);
+      g_hash_table_add (self->known, g_strdup (id));
       record = record_for (self, id);
       if (g_strcmp0 (record->planned_for, mutual_identity_get_sha256 (identity)) == 0 ||
           g_hash_table_contains (self->running, id))
@@ -356,13 +458,19 @@ plan (MutualRenewalAgent *self)
                      record->next_renewal);
     }
 
+  /* An identity this agent listed before and no longer does was removed. One it never
+   * listed may be newer than its list (enrolled and renewed by mutualctl meanwhile):
+   * its record stays. */
   g_hash_table_iter_init (&iter, self->records);
   while (g_hash_table_iter_next (&iter, &key, NULL))
     {
-      if (!g_hash_table_contains (present, key))
-        g_hash_table_iter_remove (&iter);
+      if (!g_hash_table_contains (present, key) && g_hash_table_contains (self->known, key))
+        {
+          g_hash_table_remove (self->known, key);
+          g_hash_table_iter_remove (&iter);
+        }
     }
-  save_records (self);
+  end_update (self, fd);
   arm_timer (self);
 }
 
@@ -393,6 +501,7 @@ renewed_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
   MutualRenewalRecord *record;
   gint64 now = now_seconds ();
+  int fd;
 
   renewed = mutual_renewal_renew_finish (result, &error);
   g_hash_table_remove (self->running, attempt->id);
@@ -402,8 +511,10 @@ renewed_cb (GObject      *source,
       return;
     }
 
+  fd = begin_update (self);
   record = record_for (self, attempt->id);
-  record_outcome (record, now, renewed, error, mutual_renewal_get_hook_status (result));
+  record_outcome (record, now, renewed, error, mutual_renewal_get_hook_status (result),
+                  mutual_renewal_get_hook_timed_out (result));
   if (renewed != NULL)
     {
       g_free (record->planned_for);
@@ -433,7 +544,7 @@ renewed_cb (GObject      *source,
         g_signal_emit (self, signals[RENEWAL_PLANNED], 0, attempt->id, attempt->label, record->next_renewal);
     }
 
-  save_records (self);
+  end_update (self, fd);
   arm_timer (self);
   attempt_free (attempt);
 }
@@ -443,6 +554,7 @@ renew_due (MutualRenewalAgent *self)
 {
   GListModel *model = G_LIST_MODEL (self->store);
   gint64 now = now_seconds ();
+  int fd = begin_update (self);
 
   for (guint i = 0; i < g_list_model_get_n_items (model); i++)
     {
@@ -465,7 +577,7 @@ renew_due (MutualRenewalAgent *self)
       mutual_renewal_renew_async (self->store, identity, MUTUAL_CA_RENEWAL_RENEW, self->timeout,
                                   self->cancellable, renewed_cb, attempt);
     }
-  save_records (self);
+  end_update (self, fd);
 }
 
 static gboolean
@@ -537,9 +649,11 @@ network_changed_cb (GNetworkMonitor *monitor,
   GHashTableIter iter;
   gpointer value;
   gint64 now = now_seconds ();
+  int fd;
 
   if (!available)
     return;
+  fd = begin_update (self);
   g_hash_table_iter_init (&iter, self->records);
   while (g_hash_table_iter_next (&iter, NULL, &value))
     {
@@ -548,7 +662,75 @@ network_changed_cb (GNetworkMonitor *monitor,
       if (record->failures > 0 && record->ca_reachable == 0 && !record->reenroll_needed)
         record->next_renewal = MIN (record->next_renewal, now);
     }
+  end_update (self, fd);
   arm_timer (self);
+}
+
+/* Suspend and resume: logind says PrepareForSleep(true) before the system sleeps and
+ * PrepareForSleep(false) after it woke up. After waking, whatever fell due during the
+ * sleep is renewed at once instead of at the next tick. Without a system bus or
+ * logind, nothing is said: the tick's clock-jump check covers it within a minute. */
+static void
+prepare_for_sleep_cb (GDBusConnection *connection,
+                      const char      *sender,
+                      const char      *path,
+                      const char      *interface,
+                      const char      *signal,
+                      GVariant        *parameters,
+                      gpointer         user_data)
+{
+  g_autoptr(MutualRenewalAgent) self = g_weak_ref_get (user_data);
+  gboolean sleeping = FALSE;
+
+  if (self == NULL || !g_variant_is_of_type (parameters, G_VARIANT_TYPE ("(b)")))
+    return;
+  g_variant_get (parameters, "(b)", &sleeping);
+  if (sleeping || self->cancellable == NULL)
+    return;
+  g_message ("The system woke up: checking the renewal plan");
+  g_clear_handle_id (&self->timer, g_source_remove);
+  renew_due (self);
+  arm_timer (self);
+}
+
+static void
+weak_ref_free (gpointer data)
+{
+  g_weak_ref_clear (data);
+  g_free (data);
+}
+
+static void
+system_bus_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(MutualRenewalAgent) self = user_data;
+  g_autoptr(GError) error = NULL;
+  GDBusConnection *bus = g_bus_get_finish (result, &error);
+  GWeakRef *weak;
+
+  if (bus == NULL)
+    {
+      g_debug ("No system bus, so no word of suspend and resume from logind: %s", error->message);
+      return;
+    }
+  if (self->cancellable == NULL)
+    {
+      /* Stopped meanwhile. */
+      g_object_unref (bus);
+      return;
+    }
+  /* A system bus that goes away must not end the agent with it. */
+  g_dbus_connection_set_exit_on_close (bus, FALSE);
+  self->system_bus = bus;
+  /* A weak reference: a signal already queued may still come after unsubscribing. */
+  weak = g_new0 (GWeakRef, 1);
+  g_weak_ref_init (weak, self);
+  self->sleep_subscription =
+    g_dbus_connection_signal_subscribe (bus, "org.freedesktop.login1", "org.freedesktop.login1.Manager",
+                                        "PrepareForSleep", "/org/freedesktop/login1", NULL,
+                                        G_DBUS_SIGNAL_FLAGS_NONE, prepare_for_sleep_cb, weak, weak_ref_free);
 }
 
 static void
@@ -587,6 +769,7 @@ mutual_renewal_agent_start (MutualRenewalAgent *self)
   self->monitor = g_object_ref (g_network_monitor_get_default ());
   self->network_handler = g_signal_connect (self->monitor, "network-changed", G_CALLBACK (network_changed_cb),
                                             self);
+  g_bus_get (G_BUS_TYPE_SYSTEM, self->cancellable, system_bus_cb, g_object_ref (self));
   mutual_identity_store_watch (self->store);
   mutual_identity_store_refresh_async (self->store, self->cancellable, refreshed_cb, g_object_ref (self));
 }
@@ -611,6 +794,12 @@ mutual_renewal_agent_stop (MutualRenewalAgent *self)
   if (self->monitor != NULL)
     g_clear_signal_handler (&self->network_handler, self->monitor);
   g_clear_object (&self->monitor);
+  if (self->sleep_subscription != 0)
+    {
+      g_dbus_connection_signal_unsubscribe (self->system_bus, self->sleep_subscription);
+      self->sleep_subscription = 0;
+    }
+  g_clear_object (&self->system_bus);
 }
 
 /**
@@ -643,6 +832,7 @@ mutual_renewal_agent_finalize (GObject *object)
 
   g_clear_pointer (&self->records, g_hash_table_unref);
   g_clear_pointer (&self->running, g_hash_table_unref);
+  g_clear_pointer (&self->known, g_hash_table_unref);
 
   G_OBJECT_CLASS (mutual_renewal_agent_parent_class)->finalize (object);
 }
@@ -682,6 +872,7 @@ mutual_renewal_agent_init (MutualRenewalAgent *self)
 {
   self->records = mutual_renewal_records_load ();
   self->running = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->known = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
 /**

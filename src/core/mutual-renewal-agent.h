@@ -24,9 +24,13 @@ G_BEGIN_DECLS
  * @hook_status: the exit status of the hook after the last renewal, -1 if none ran
  * @planned_for: (nullable): the SHA-256 fingerprint of the certificate that
  *   @next_renewal was planned for
+ * @hook_timed_out: the hook ran longer than the profile allows and was stopped
+ *   (@hook_status then says how it ended, usually 128 + SIGTERM)
  *
  * What the renewal agent knows of one identity, kept across runs in a state file
- * (nothing secret: `$XDG_STATE_HOME/mutual/renewals.json`).
+ * (nothing secret: `$XDG_STATE_HOME/mutual/renewals.json`). Every process that writes
+ * it (agents, mutualctl renew) changes it under a lock on `renewals.json.lock` beside
+ * it, from what it reads there under that lock, and replaces it atomically.
  */
 typedef struct
 {
@@ -43,6 +47,7 @@ typedef struct
   gboolean reenroll_needed;
   int hook_status;
   char *planned_for;
+  gboolean hook_timed_out;
 } MutualRenewalRecord;
 
 void        mutual_renewal_record_free  (MutualRenewalRecord *record);
@@ -51,6 +56,11 @@ void        mutual_renewal_records_note (MutualIdentity      *identity,
                                          MutualIdentity      *renewed,
                                          const GError        *error,
                                          int                  hook_status);
+void        mutual_renewal_records_note_full (MutualIdentity *identity,
+                                              MutualIdentity *renewed,
+                                              const GError   *error,
+                                              int             hook_status,
+                                              gboolean        hook_timed_out);
 
 #define MUTUAL_TYPE_RENEWAL_AGENT (mutual_renewal_agent_get_type ())
 

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
+#include <signal.h>
 #include <sys/file.h>
 #include <unistd.h>
 
@@ -35,6 +36,13 @@ typedef struct
   MutualBundle *issued;
   MutualIdentity *result;
   int hook_status;
+  /* The hook runs in a process group of its own, so that a timeout stops everything
+   * it started; the leader's pid names the group. */
+  GPid hook_group;
+  guint hook_timer;
+  guint hook_kill_timer;
+  gboolean hook_timed_out;
+  MutualCaProfile *new_profile;
 } Job;
 
 static void
@@ -51,7 +59,23 @@ job_free (Job *job)
   g_clear_error (&job->error);
   g_clear_object (&job->issued);
   g_clear_object (&job->result);
+  g_clear_handle_id (&job->hook_timer, g_source_remove);
+  g_clear_handle_id (&job->hook_kill_timer, g_source_remove);
+  g_clear_object (&job->new_profile);
   g_free (job);
+}
+
+static Job *
+job_new (MutualIdentityStore *store,
+         MutualIdentity      *identity)
+{
+  Job *job = g_new0 (Job, 1);
+
+  job->lock_fd = -1;
+  job->hook_status = -1;
+  job->store = g_object_ref (store);
+  job->identity = identity ? g_object_ref (identity) : NULL;
+  return job;
 }
 
 static gboolean
@@ -96,6 +120,47 @@ write_outputs (Job              *job,
   return TRUE;
 }
 
+/* Seconds between asking a hook that ran out of time to stop (SIGTERM) and making it
+ * (SIGKILL). */
+#define HOOK_KILL_GRACE_SECONDS 5
+
+static void
+hook_child_setup (gpointer user_data)
+{
+  /* In the child, before exec: a process group of its own. */
+  setpgid (0, 0);
+}
+
+/* While these run, hook_cb() has not run yet: the leader is alive, or was waited for a
+ * moment ago, and a group id is not reused while any member of the group lives, so
+ * the group is still the hook's. Never kill (0, …), which would signal our own. */
+static gboolean
+hook_kill_cb (gpointer user_data)
+{
+  Job *job = user_data;
+
+  job->hook_kill_timer = 0;
+  if (job->hook_group > 0)
+    kill (-job->hook_group, SIGKILL);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+hook_timeout_cb (gpointer user_data)
+{
+  Job *job = user_data;
+
+  job->hook_timer = 0;
+  job->hook_timed_out = TRUE;
+  g_message ("The command after the renewal of “%s” did not finish within %u s: stopping it",
+             mutual_identity_get_label (job->result),
+             mutual_ca_profile_get_hook_timeout (mutual_identity_get_ca_profile (job->result)));
+  if (job->hook_group > 0)
+    kill (-job->hook_group, SIGTERM);
+  job->hook_kill_timer = g_timeout_add_seconds (HOOK_KILL_GRACE_SECONDS, hook_kill_cb, job);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 hook_cb (GObject      *source,
          GAsyncResult *result,
@@ -106,6 +171,12 @@ hook_cb (GObject      *source,
   GSubprocess *hook = G_SUBPROCESS (source);
   g_autoptr(GError) error = NULL;
 
+  g_clear_handle_id (&job->hook_timer, g_source_remove);
+  g_clear_handle_id (&job->hook_kill_timer, g_source_remove);
+  /* What the hook left behind in its group after it was told to stop goes too. */
+  if (job->hook_timed_out && job->hook_group > 0)
+    kill (-job->hook_group, SIGKILL);
+
   if (!g_subprocess_wait_finish (hook, result, &error))
     g_warning ("The hook of “%s” could not be waited for: %s", mutual_identity_get_label (job->result),
                error->message);
@@ -113,7 +184,8 @@ hook_cb (GObject      *source,
     job->hook_status = g_subprocess_get_exit_status (hook);
   else if (g_subprocess_get_if_signaled (hook))
     job->hook_status = 128 + g_subprocess_get_term_sig (hook);
-  g_debug ("The hook of “%s” ended with status %d", mutual_identity_get_label (job->result), job->hook_status);
+  g_debug ("The hook of “%s” ended with status %d%s", mutual_identity_get_label (job->result), job->hook_status,
+           job->hook_timed_out ? " after its timeout" : "");
   g_task_return_pointer (task, g_object_ref (job->result), g_object_unref);
 }
 
@@ -158,6 +230,7 @@ stored_cb (GObject      *source,
   /* Like `step ca renew --exec`: a shell command, told which identity and files. Its
    * output goes to standard error, so that the agent's own output stays readable. */
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+  g_subprocess_launcher_set_child_setup (launcher, hook_child_setup, NULL, NULL);
   g_subprocess_launcher_setenv (launcher, "MUTUAL_IDENTITY_ID", mutual_identity_get_id (job->result), TRUE);
   g_subprocess_launcher_setenv (launcher, "MUTUAL_IDENTITY_LABEL", mutual_identity_get_label (job->result), TRUE);
   if (mutual_ca_profile_get_certificate_output (profile) != NULL)
@@ -175,6 +248,12 @@ stored_cb (GObject      *source,
       g_task_return_pointer (task, g_object_ref (job->result), g_object_unref);
       return;
     }
+  /* No identifier: the hook already ended, there is nothing to time. */
+  if (g_subprocess_get_identifier (hook) != NULL)
+    job->hook_group = (GPid) g_ascii_strtoll (g_subprocess_get_identifier (hook), NULL, 10);
+  /* The timer dies with the job, and the job lives while the hook is waited for. */
+  if (job->hook_group > 0)
+    job->hook_timer = g_timeout_add_seconds (mutual_ca_profile_get_hook_timeout (profile), hook_timeout_cb, job);
   g_subprocess_wait_async (hook, NULL, hook_cb, g_object_ref (task));
 }
 
@@ -309,10 +388,7 @@ mutual_renewal_enroll_async (MutualIdentityStore *store,
 
   task = g_task_new (store, cancellable, callback, user_data);
   g_task_set_source_tag (task, mutual_renewal_enroll_async);
-  job = g_new0 (Job, 1);
-  job->lock_fd = -1;
-  job->hook_status = -1;
-  job->store = g_object_ref (store);
+  job = job_new (store, NULL);
   job->client = g_object_ref (client);
   job->label = g_strdup (label);
   job->subject = g_strdup (enrollment->subject);
@@ -439,11 +515,7 @@ mutual_renewal_renew_async (MutualIdentityStore *store,
       return;
     }
 
-  job = g_new0 (Job, 1);
-  job->lock_fd = -1;
-  job->hook_status = -1;
-  job->store = g_object_ref (store);
-  job->identity = g_object_ref (identity);
+  job = job_new (store, identity);
   job->renewal = renewal;
   job->subject = g_strdup (mutual_identity_get_subject (identity));
   job->client = mutual_ca_client_new_for_profile (profile, &error);
@@ -477,6 +549,116 @@ mutual_renewal_renew_finish (GAsyncResult  *result,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* Changing the profile */
+
+static void
+profile_outputs_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Job *job = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  job->issued = mutual_identity_store_load_credentials_finish (job->store, result, &error);
+  if (job->issued == NULL || !write_outputs (job, job->new_profile, &error))
+    {
+      g_prefix_error (&error, _("The renewal settings of “%s” were saved, but its files were not written: "),
+                      mutual_identity_get_label (job->result));
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_pointer (task, g_object_ref (job->result), g_object_unref);
+}
+
+static void
+profile_stored_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Job *job = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  job->result = mutual_identity_store_set_ca_profile_finish (job->store, result, &error);
+  if (job->result == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  /* Files asked for now are written now, not at the next renewal: the tools that read
+   * them can start using them. The command runs after renewals only. */
+  if (mutual_ca_profile_get_certificate_output (job->new_profile) == NULL &&
+      mutual_ca_profile_get_key_output (job->new_profile) == NULL)
+    {
+      g_task_return_pointer (task, g_object_ref (job->result), g_object_unref);
+      return;
+    }
+  mutual_identity_store_load_credentials_async (job->store, job->result, g_task_get_cancellable (task),
+                                                profile_outputs_cb, g_object_ref (task));
+}
+
+/**
+ * mutual_renewal_set_profile_async:
+ * @identity: an identity enrolled with a CA
+ * @profile: its new profile (a changed copy of its own, from mutual_ca_profile_copy())
+ *
+ * Changes how an identity is renewed (policy, output files, command), with
+ * mutual_identity_store_set_ca_profile_async(), while holding the identity's renewal
+ * lock: fails with %MUTUAL_CA_ERROR_BUSY while a renewal of it runs, here or in
+ * another process. When the new profile names output files, they are written at once.
+ */
+void
+mutual_renewal_set_profile_async (MutualIdentityStore *store,
+                                  MutualIdentity      *identity,
+                                  MutualCaProfile     *profile,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  GError *error = NULL;
+  Job *job;
+
+  g_return_if_fail (MUTUAL_IS_IDENTITY_STORE (store));
+  g_return_if_fail (MUTUAL_IS_IDENTITY (identity));
+  g_return_if_fail (MUTUAL_IS_CA_PROFILE (profile));
+
+  task = g_task_new (store, cancellable, callback, user_data);
+  g_task_set_source_tag (task, mutual_renewal_set_profile_async);
+  job = job_new (store, identity);
+  job->new_profile = mutual_ca_profile_copy (profile);
+  g_task_set_task_data (task, job, (GDestroyNotify) job_free);
+  if (mutual_identity_get_ca_profile (identity) == NULL)
+    {
+      g_task_return_new_error (task, MUTUAL_CA_ERROR, MUTUAL_CA_ERROR_NO_PROFILE,
+                               _("“%s” was imported, not enrolled with a CA: it has no renewal to "
+                                 "change"), mutual_identity_get_label (identity));
+      return;
+    }
+  job->lock_fd = lock_identity (identity, &error);
+  if (job->lock_fd < 0)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  mutual_identity_store_set_ca_profile_async (store, identity, profile, cancellable, profile_stored_cb,
+                                              g_steal_pointer (&task));
+}
+
+/**
+ * mutual_renewal_set_profile_finish:
+ *
+ * Returns: (transfer full): the identity as now stored, with its new profile
+ */
+MutualIdentity *
+mutual_renewal_set_profile_finish (GAsyncResult  *result,
+                                   GError       **error)
+{
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == mutual_renewal_set_profile_async, NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 /**
  * mutual_renewal_get_hook_status:
  * @result: the result given to the callback of an enrollment or a renewal
@@ -493,6 +675,24 @@ mutual_renewal_get_hook_status (GAsyncResult *result)
 
   job = g_task_get_task_data (G_TASK (result));
   return job ? job->hook_status : -1;
+}
+
+/**
+ * mutual_renewal_get_hook_timed_out:
+ * @result: the result given to the callback of an enrollment or a renewal
+ *
+ * Returns: whether the identity's hook ran longer than its profile allows and was
+ *   stopped (its status then says how it ended)
+ */
+gboolean
+mutual_renewal_get_hook_timed_out (GAsyncResult *result)
+{
+  Job *job;
+
+  g_return_val_if_fail (G_IS_TASK (result), FALSE);
+
+  job = g_task_get_task_data (G_TASK (result));
+  return job ? job->hook_timed_out : FALSE;
 }
 
 /**

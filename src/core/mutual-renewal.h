@@ -26,7 +26,16 @@ void            mutual_renewal_renew_async   (MutualIdentityStore *store,
                                               gpointer             user_data);
 MutualIdentity *mutual_renewal_renew_finish  (GAsyncResult        *result,
                                               GError             **error);
+void            mutual_renewal_set_profile_async  (MutualIdentityStore *store,
+                                                   MutualIdentity      *identity,
+                                                   MutualCaProfile     *profile,
+                                                   GCancellable        *cancellable,
+                                                   GAsyncReadyCallback  callback,
+                                                   gpointer             user_data);
+MutualIdentity *mutual_renewal_set_profile_finish (GAsyncResult        *result,
+                                                   GError             **error);
 int             mutual_renewal_get_hook_status (GAsyncResult     *result);
+gboolean        mutual_renewal_get_hook_timed_out (GAsyncResult  *result);
 gint64          mutual_renewal_get_due       (MutualIdentity      *identity);
 
 G_END_DECLS

@@ -368,6 +368,61 @@ test_profile (void)
                                         "abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789", NULL,
                                         &error));
   g_assert_error (error, MUTUAL_CA_ERROR, MUTUAL_CA_ERROR_UNSUPPORTED);
+  g_clear_error (&error);
+
+  /* A copy keeps everything, and the hook's timeout goes with it. */
+  g_assert_cmpuint (mutual_ca_profile_get_hook_timeout (profile), ==, MUTUAL_CA_DEFAULT_HOOK_TIMEOUT);
+  mutual_ca_profile_set_outputs (profile, "/tmp/a.crt", NULL, "true");
+  mutual_ca_profile_set_hook_timeout (profile, 7);
+  {
+    g_autoptr(MutualCaProfile) copy = mutual_ca_profile_copy (profile);
+    g_autofree char *copy_policy = mutual_ca_profile_get_renew_policy (copy);
+
+    g_assert_cmpstr (copy_policy, ==, "0.75");
+    g_assert_cmpstr (mutual_ca_profile_get_certificate_output (copy), ==, "/tmp/a.crt");
+    g_assert_null (mutual_ca_profile_get_key_output (copy));
+    g_assert_cmpstr (mutual_ca_profile_get_hook (copy), ==, "true");
+    g_assert_cmpuint (mutual_ca_profile_get_hook_timeout (copy), ==, 7);
+    g_assert_cmpstr (mutual_ca_profile_get_provisioner (copy), ==, "admin");
+  }
+  mutual_ca_profile_set_hook_timeout (profile, 0);
+  g_assert_cmpuint (mutual_ca_profile_get_hook_timeout (profile), ==, MUTUAL_CA_DEFAULT_HOOK_TIMEOUT);
+}
+
+/* Request bodies that hold a token are written without json-glib, so that they can be
+ * wiped: the text must still be exact JSON, whatever the values hold. */
+static void
+test_secret_object (void)
+{
+  const char *tricky = "quote \" backslash \\ slash / tab \t newline \n nul-ish \x01 \x1f del \x7f é ✓";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  char *text;
+  JsonObject *object;
+
+  text = _mutual_json_secret_object (&error, "csr", "-----BEGIN CERTIFICATE REQUEST-----\nMIIB\n", "ott",
+                                     "eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2ln", NULL);
+  g_assert_no_error (error);
+  g_assert_cmpstr (text, ==, "{\"csr\":\"-----BEGIN CERTIFICATE REQUEST-----\\nMIIB\\n\","
+                             "\"ott\":\"eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2ln\"}");
+  _mutual_wipe (text, strlen (text));
+  g_free (text);
+
+  text = _mutual_json_secret_object (&error, "a\"b", tricky, "empty", "", NULL);
+  g_assert_no_error (error);
+  g_assert_true (json_parser_load_from_data (parser, text, -1, &error));
+  g_assert_no_error (error);
+  object = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpuint (json_object_get_size (object), ==, 2);
+  g_assert_cmpstr (json_object_get_string_member (object, "a\"b"), ==, tricky);
+  g_assert_cmpstr (json_object_get_string_member (object, "empty"), ==, "");
+  g_free (text);
+
+  /* Not UTF-8: refused, and the message names the member, not the value. */
+  g_assert_null (_mutual_json_secret_object (&error, "ott", "secret\xff", NULL));
+  g_assert_error (error, MUTUAL_ERROR, MUTUAL_ERROR_INVALID_ARGUMENT);
+  g_assert_null (strstr (error->message, "secret"));
+  g_assert_nonnull (strstr (error->message, "ott"));
 }
 
 int
@@ -384,6 +439,7 @@ main (int    argc,
   g_test_add_func ("/jose/generated-keys/jwcrypto", test_generated_keys_jwcrypto);
   g_test_add_func ("/jose/jwk/refused", test_jwk_refused);
   g_test_add_func ("/ca/profile", test_profile);
+  g_test_add_func ("/jose/secret-object", test_secret_object);
 
   return g_test_run ();
 }
