@@ -92,13 +92,62 @@ print_identity (MutualIdentity *identity,
 }
 
 static void
-print_hook_status (int status)
+print_hook_status (GAsyncResult *result)
 {
+  int status = mutual_renewal_get_hook_status (result);
+
   if (status < 0)
     return;
-  /* Translators: %d is the exit status of the command run after a renewal. */
-  mutual_cli_print (_("The command run afterwards exited with status %d"), status);
+  if (mutual_renewal_get_hook_timed_out (result))
+    /* Translators: %d is the exit status of the command run after a renewal. */
+    mutual_cli_print (_("The command run afterwards did not finish in time and was stopped (status %d)"),
+                      status);
+  else
+    /* Translators: %d is the exit status of the command run after a renewal. */
+    mutual_cli_print (_("The command run afterwards exited with status %d"), status);
   mutual_cli_print ("\n");
+}
+
+static void
+hook_json (MutualJson   *json,
+           GAsyncResult *result)
+{
+  if (mutual_renewal_get_hook_status (result) >= 0)
+    mutual_json_int (json, "hook_status", mutual_renewal_get_hook_status (result));
+  else
+    mutual_json_null (json, "hook_status");
+  mutual_json_boolean (json, "hook_timed_out", mutual_renewal_get_hook_timed_out (result));
+}
+
+/* One identity, by id or label, as stored now: a search by attribute, without listing
+ * every identity. */
+static MutualIdentity *
+find_identity (MutualIdentityStore  *store,
+               const char           *name,
+               GError              **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  mutual_identity_store_find_async (store, name, NULL, mutual_cli_result_cb, &result);
+  mutual_cli_wait (&result);
+  return mutual_identity_store_find_finish (store, result, error);
+}
+
+static gboolean
+parse_hook_timeout (const char  *text,
+                    guint       *seconds,
+                    GError     **error)
+{
+  guint64 value = 0;
+
+  if (!g_ascii_string_to_unsigned (text, 10, 1, 24 * 3600, &value, NULL))
+    {
+      g_set_error (error, MUTUAL_ERROR, MUTUAL_ERROR_INVALID_ARGUMENT,
+                   _("“%s” is not a timeout for the command: give seconds, from 1 to 86400"), text);
+      return FALSE;
+    }
+  *seconds = (guint) value;
+  return TRUE;
 }
 
 static void
@@ -134,6 +183,8 @@ run_enroll (MutualCli  *cli,
   g_autofree char *out_cert = NULL;
   g_autofree char *out_key = NULL;
   g_autofree char *hook = NULL;
+  g_autofree char *hook_timeout_text = NULL;
+  guint hook_timeout = 0;
   int timeout = 0;
   const GOptionEntry entries[] = {
     { "ca-url", 0, 0, G_OPTION_ARG_STRING, &url, N_("The CA's URL, e.g. https://ca.example.com"), N_("URL") },
@@ -165,6 +216,8 @@ run_enroll (MutualCli  *cli,
       N_("FILE") },
     { "exec", 0, 0, G_OPTION_ARG_STRING, &hook,
       N_("After enrollment and each renewal, run COMMAND with the shell"), N_("COMMAND") },
+    { "exec-timeout", 0, 0, G_OPTION_ARG_STRING, &hook_timeout_text,
+      N_("Stop the command, and all it started, after SECONDS (default 120)"), N_("SECONDS") },
     { "timeout", 0, 0, G_OPTION_ARG_INT, &timeout,
       N_("Wait at most SECONDS for the CA (default 30)"), N_("SECONDS") },
     { NULL }
@@ -199,6 +252,8 @@ run_enroll (MutualCli  *cli,
     return mutual_cli_usage_error (cli, _("The timeout cannot be negative"));
   if (label != NULL && label[0] == '\0')
     return mutual_cli_usage_error (cli, _("The label cannot be empty"));
+  if (hook_timeout_text != NULL && !parse_hook_timeout (hook_timeout_text, &hook_timeout, &error))
+    return mutual_cli_usage_error (cli, "%s", error->message);
 
   profile = mutual_ca_profile_new (MUTUAL_CA_KIND_STEP_CA, url, fingerprint, provisioner, &error);
   if (profile == NULL || (policy != NULL && !mutual_ca_profile_set_renew_policy (profile, policy, &error)))
@@ -210,6 +265,7 @@ run_enroll (MutualCli  *cli,
 
     mutual_ca_profile_set_outputs (profile, cert_path, key_path, hook);
   }
+  mutual_ca_profile_set_hook_timeout (profile, hook_timeout);
 
   enrollment = mutual_ca_enrollment_new (subject);
   enrollment->key_type = key_type;
@@ -252,10 +308,7 @@ run_enroll (MutualCli  *cli,
       MutualJson *json = mutual_cli_json_begin (cli, "mutualctl.enroll/1");
 
       identity_json (json, identity);
-      if (mutual_renewal_get_hook_status (result) >= 0)
-        mutual_json_int (json, "hook_status", mutual_renewal_get_hook_status (result));
-      else
-        mutual_json_null (json, "hook_status");
+      hook_json (json, result);
       mutual_cli_json_end (cli, json);
       return MUTUAL_EXIT_OK;
     }
@@ -264,7 +317,7 @@ run_enroll (MutualCli  *cli,
   headline = g_strdup_printf (_("Enrolled “%s” as id %s; it %s"), mutual_identity_get_label (identity),
                               mutual_identity_get_id (identity), when);
   print_identity (identity, headline);
-  print_hook_status (mutual_renewal_get_hook_status (result));
+  print_hook_status (result);
   return MUTUAL_EXIT_OK;
 }
 
@@ -306,10 +359,9 @@ run_renew (MutualCli  *cli,
   if (timeout < 0)
     return mutual_cli_usage_error (cli, _("The timeout cannot be negative"));
 
-  store = mutual_cli_open_store (&error);
-  if (store == NULL)
-    return fail (cli, error);
-  identity = mutual_identity_store_lookup (store, argv[1], &error);
+  /* No listing of every identity: the one asked for is found by its attributes. */
+  store = mutual_identity_store_new ();
+  identity = find_identity (store, argv[1], &error);
   if (identity == NULL)
     return fail (cli, error);
   if (mutual_identity_get_ca_profile (identity) == NULL)
@@ -347,7 +399,8 @@ run_renew (MutualCli  *cli,
   renewed = mutual_renewal_renew_finish (result, &error);
   /* A refusal to start (another renewal runs) is not an attempt. */
   if (!g_error_matches (error, MUTUAL_CA_ERROR, MUTUAL_CA_ERROR_BUSY))
-    mutual_renewal_records_note (identity, renewed, error, mutual_renewal_get_hook_status (result));
+    mutual_renewal_records_note_full (identity, renewed, error, mutual_renewal_get_hook_status (result),
+                                      mutual_renewal_get_hook_timed_out (result));
   if (renewed == NULL)
     return fail (cli, error);
 
@@ -358,10 +411,7 @@ run_renew (MutualCli  *cli,
       mutual_json_boolean (json, "renewed", TRUE);
       mutual_json_boolean (json, "rekeyed", rekey);
       identity_json (json, renewed);
-      if (mutual_renewal_get_hook_status (result) >= 0)
-        mutual_json_int (json, "hook_status", mutual_renewal_get_hook_status (result));
-      else
-        mutual_json_null (json, "hook_status");
+      hook_json (json, result);
       mutual_json_begin_object (json, "previous");
       mutual_json_string (json, "sha256", mutual_identity_get_sha256 (identity));
       mutual_json_int (json, "generation", mutual_identity_get_generation (identity));
@@ -378,7 +428,151 @@ run_renew (MutualCli  *cli,
     headline = g_strdup_printf (_("Renewed “%s” (id %s); it %s"), mutual_identity_get_label (renewed),
                                 mutual_identity_get_id (renewed), when);
   print_identity (renewed, headline);
-  print_hook_status (mutual_renewal_get_hook_status (result));
+  print_hook_status (result);
+  return MUTUAL_EXIT_OK;
+}
+
+/* set-renewal */
+
+static void
+print_profile (MutualIdentity *identity)
+{
+  MutualCaProfile *profile = mutual_identity_get_ca_profile (identity);
+  g_autofree char *policy = mutual_ca_profile_get_renew_policy (profile);
+  g_autofree char *due = mutual_format_time (mutual_renewal_get_due (identity));
+  const char *none = _("none");
+
+  /* Translators: %s is a label, then an id. */
+  mutual_cli_print (_("Renewal of “%s” (id %s)"), mutual_identity_get_label (identity),
+                    mutual_identity_get_id (identity));
+  mutual_cli_print ("\n");
+  mutual_cli_print ("    %-17s %s (%s)\n", _("Renew at"), policy, due);
+  mutual_cli_print ("    %-17s %s\n", _("Certificate file"),
+                    mutual_ca_profile_get_certificate_output (profile) ?: none);
+  mutual_cli_print ("    %-17s %s\n", _("Key file"), mutual_ca_profile_get_key_output (profile) ?: none);
+  if (mutual_ca_profile_get_hook (profile) != NULL)
+    {
+      /* Translators: a command, then how long it may run. */
+      mutual_cli_print ("    %-17s %s ", _("Command"), mutual_ca_profile_get_hook (profile));
+      mutual_cli_print (_("(stopped after %u s)"), mutual_ca_profile_get_hook_timeout (profile));
+      mutual_cli_print ("\n");
+    }
+  else
+    {
+      mutual_cli_print ("    %-17s %s\n", _("Command"), none);
+    }
+}
+
+static int
+run_set_renewal (MutualCli  *cli,
+                 int         argc,
+                 char      **argv)
+{
+  g_autofree char *policy = NULL;
+  g_autofree char *out_cert = NULL;
+  g_autofree char *out_key = NULL;
+  g_autofree char *hook = NULL;
+  g_autofree char *hook_timeout_text = NULL;
+  gboolean no_outputs = FALSE;
+  gboolean no_exec = FALSE;
+  const GOptionEntry entries[] = {
+    { "renew-at", 0, 0, G_OPTION_ARG_STRING, &policy,
+      N_("When to renew: a fraction of the lifetime (2/3, 0.75, 75%) or a time before expiry "
+         "(8h, 30m)"), N_("POLICY") },
+    { "out-cert", 0, 0, G_OPTION_ARG_FILENAME, &out_cert,
+      N_("After each renewal, write the certificate and its chain to FILE (written now too)"),
+      N_("FILE") },
+    { "out-key", 0, 0, G_OPTION_ARG_FILENAME, &out_key,
+      N_("After each renewal, write the private key, unencrypted, to FILE (mode 0600; written now too)"),
+      N_("FILE") },
+    { "no-outputs", 0, 0, G_OPTION_ARG_NONE, &no_outputs,
+      N_("Stop writing files after renewals (the files already written stay)"), NULL },
+    { "exec", 0, 0, G_OPTION_ARG_STRING, &hook,
+      N_("After each renewal, run COMMAND with the shell"), N_("COMMAND") },
+    { "exec-timeout", 0, 0, G_OPTION_ARG_STRING, &hook_timeout_text,
+      N_("Stop the command, and all it started, after SECONDS (default 120)"), N_("SECONDS") },
+    { "no-exec", 0, 0, G_OPTION_ARG_NONE, &no_exec, N_("Run no command after renewals"), NULL },
+    { NULL }
+  };
+  g_autoptr(MutualIdentityStore) store = NULL;
+  g_autoptr(MutualIdentity) identity = NULL;
+  g_autoptr(MutualIdentity) changed = NULL;
+  g_autoptr(MutualCaProfile) profile = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  guint hook_timeout = 0;
+  int exit_code;
+
+  if (!mutual_cli_parse (cli, entries, &argc, &argv, &exit_code))
+    return exit_code;
+  if (argc != 2)
+    return mutual_cli_usage_error (cli, argc < 2 ? _("Give the id or label of the identity to change")
+                                                 : _("Change one identity at a time"));
+  if (policy == NULL && out_cert == NULL && out_key == NULL && !no_outputs && hook == NULL &&
+      hook_timeout_text == NULL && !no_exec)
+    return mutual_cli_usage_error (cli, _("Say what to change: --renew-at, --out-cert, --out-key, "
+                                          "--no-outputs, --exec, --exec-timeout or --no-exec"));
+  if (no_outputs && (out_cert != NULL || out_key != NULL))
+    return mutual_cli_usage_error (cli, _("--no-outputs cannot go with --out-cert or --out-key"));
+  if (no_exec && (hook != NULL || hook_timeout_text != NULL))
+    return mutual_cli_usage_error (cli, _("--no-exec cannot go with --exec or --exec-timeout"));
+  if (hook != NULL && hook[0] == '\0')
+    return mutual_cli_usage_error (cli, _("The command cannot be empty: to run none, give --no-exec"));
+  if (hook_timeout_text != NULL && !parse_hook_timeout (hook_timeout_text, &hook_timeout, &error))
+    return mutual_cli_usage_error (cli, "%s", error->message);
+
+  store = mutual_identity_store_new ();
+  identity = find_identity (store, argv[1], &error);
+  if (identity == NULL)
+    return fail (cli, error);
+  if (mutual_identity_get_ca_profile (identity) == NULL)
+    {
+      g_set_error (&error, MUTUAL_CA_ERROR, MUTUAL_CA_ERROR_NO_PROFILE,
+                   _("“%s” was imported, not enrolled with a CA: it has no renewal to change"),
+                   mutual_identity_get_label (identity));
+      return fail (cli, error);
+    }
+
+  profile = mutual_ca_profile_copy (mutual_identity_get_ca_profile (identity));
+  if (policy != NULL && !mutual_ca_profile_set_renew_policy (profile, policy, &error))
+    return mutual_cli_usage_error (cli, "%s", error->message);
+  {
+    /* Absolute paths: the agent may run from another folder. */
+    g_autofree char *cert_path = out_cert ? g_canonicalize_filename (out_cert, NULL)
+                                 : no_outputs ? NULL
+                                 : g_strdup (mutual_ca_profile_get_certificate_output (profile));
+    g_autofree char *key_path = out_key ? g_canonicalize_filename (out_key, NULL)
+                                : no_outputs ? NULL
+                                : g_strdup (mutual_ca_profile_get_key_output (profile));
+    g_autofree char *command = hook ? g_strdup (hook)
+                               : no_exec ? NULL
+                               : g_strdup (mutual_ca_profile_get_hook (profile));
+
+    if (hook_timeout_text != NULL && command == NULL)
+      return mutual_cli_usage_error (cli, _("“%s” runs no command: give --exec with --exec-timeout"),
+                                     mutual_identity_get_label (identity));
+    mutual_ca_profile_set_outputs (profile, cert_path, key_path, command);
+  }
+  if (hook_timeout_text != NULL)
+    mutual_ca_profile_set_hook_timeout (profile, hook_timeout);
+
+  mutual_renewal_set_profile_async (store, identity, profile, NULL, mutual_cli_result_cb, &result);
+  mutual_cli_wait (&result);
+  changed = mutual_renewal_set_profile_finish (result, &error);
+  if (changed == NULL)
+    return fail (cli, error);
+
+  if (mutual_cli_get_json (cli))
+    {
+      MutualJson *json = mutual_cli_json_begin (cli, "mutualctl.set-renewal/1");
+
+      identity_json (json, changed);
+      mutual_json_int (json, "generation", mutual_identity_get_generation (changed));
+      mutual_json_int (json, "previous_generation", mutual_identity_get_generation (identity));
+      mutual_cli_json_end (cli, json);
+      return MUTUAL_EXIT_OK;
+    }
+  print_profile (changed);
   return MUTUAL_EXIT_OK;
 }
 
@@ -427,6 +621,7 @@ status_json (MutualJson          *json,
     mutual_json_int (json, "hook_status", record->hook_status);
   else
     mutual_json_null (json, "hook_status");
+  mutual_json_boolean (json, "hook_timed_out", record != NULL && record->hook_timed_out);
   mutual_json_boolean (json, "reenroll_needed", record != NULL && record->reenroll_needed);
   mutual_json_end_object (json);
 }
@@ -495,7 +690,10 @@ run_status (MutualCli  *cli,
         {
           g_autofree char *when = mutual_format_time (record->last_attempt);
 
-          last_text = record->last_ok && record->hook_status >= 0
+          last_text = record->last_ok && record->hook_timed_out
+                      ? g_strdup_printf (_("%s, renewed; the command after it did not finish in time and "
+                                           "was stopped"), when)
+                      : record->last_ok && record->hook_status >= 0
                       ? g_strdup_printf (_("%s, renewed; the command after it exited with %d"), when,
                                          record->hook_status)
                       : record->last_ok ? g_strdup_printf (_("%s, renewed"), when)
@@ -668,6 +866,19 @@ const MutualCliCommand mutual_cli_command_renew = {
                     "be valid now; only then does it replace the old one in the keyring."),
   .exit_codes = ca_exit_codes,
   .run = run_renew,
+};
+
+const MutualCliCommand mutual_cli_command_set_renewal = {
+  .name = "set-renewal",
+  .parameter_string = N_("ID|LABEL"),
+  .summary = N_("Change when an enrolled identity is renewed, and what happens afterwards"),
+  .description = N_("Changes the renewal policy, the files written after each renewal and the "
+                    "command run after it, for an identity obtained from a CA. Options not given "
+                    "keep their value. The identity is written again with its new settings, "
+                    "atomically, like a renewal (its certificate and key do not change); files "
+                    "asked for are written at once. Fails while the identity is being renewed."),
+  .exit_codes = ca_exit_codes,
+  .run = run_set_renewal,
 };
 
 static const int status_exit_codes[] = {

@@ -28,6 +28,7 @@ static const MutualCliCommand *commands[] = {
   &mutual_cli_command_remove,
   &mutual_cli_command_enroll,
   &mutual_cli_command_renew,
+  &mutual_cli_command_set_renewal,
   &mutual_cli_command_status,
   &mutual_cli_command_agent,
   &mutual_cli_command_probe,

@@ -89,6 +89,7 @@ extern const MutualCliCommand mutual_cli_command_probe;
 extern const MutualCliCommand mutual_cli_command_remove;
 extern const MutualCliCommand mutual_cli_command_rename;
 extern const MutualCliCommand mutual_cli_command_renew;
+extern const MutualCliCommand mutual_cli_command_set_renewal;
 extern const MutualCliCommand mutual_cli_command_show;
 extern const MutualCliCommand mutual_cli_command_status;
 extern const MutualCliCommand mutual_cli_command_version;

@@ -54,7 +54,7 @@ SHORT_SECONDS = 15
 CA_ERRORS = ["unreachable", "timed-out", "tls-failed", "fingerprint-mismatch", "unauthorized",
              "forbidden", "bad-request", "clock-skew", "server-error", "malformed",
              "rejected-certificate", "reenroll-needed", "no-provisioner", "unsupported",
-             "no-profile"]
+             "no-profile", "busy"]
 
 
 tap = Tap()
@@ -460,6 +460,94 @@ def checks(ctl, ca, refusing, work, started):
     tap.eq(hook_lines, [f"{judy_id} {out_cert} {out_key}"] * 2,
            "the command ran after the enrollment and after the renewal, told the id and the files")
 
+    # A command that never ends is stopped at its timeout with everything it started,
+    # and the renewal records that it timed out; then one that ignores SIGTERM gets
+    # SIGKILL. Each writes its shell's pid and its background child's pid first.
+    pid_file = os.path.join(work, "kate.pids")
+    endless = f'echo $$ > {pid_file}; sleep 1000 & echo $! >> {pid_file}; sleep 1000'
+    started_at = time.monotonic()
+    rc, body, err = ctl("enroll", "--ca-url", url, "--fingerprint", fp, "--provisioner", admin,
+                        "--password-file", passwords[admin], "--subject", "kate",
+                        "--exec", endless, "--exec-timeout", "2")
+    took = time.monotonic() - started_at
+    kate_id = ((body or {}).get("identity") or {}).get("id")
+    tap.ok(rc == 0 and body.get("hook_timed_out") is True and body.get("hook_status") == 128 + 15 and
+           body["ca"]["hook_timeout"] == 2 and 2 <= took < 6,
+           f"enroll kate with a command that never ends: stopped after 2 s by SIGTERM ({took:.1f} s)",
+           (rc, body, err))
+    tap.ok(wait_gone(read_pids(pid_file)), "the command and the process it started are gone",
+           read_pids(pid_file))
+
+    # Changing the renewal afterwards: the command, keeping its timeout.
+    before = ctl.identity(kate_id) or {}
+    stubborn = f"trap '' TERM; {endless}"
+    rc, body, err = ctl("set-renewal", kate_id or "-", "--exec", stubborn)
+    identity = (body or {}).get("identity") or {}
+    tap.ok(rc == 0 and body["ca"]["hook"] == stubborn and body["ca"]["hook_timeout"] == 2 and
+           identity.get("sha256") == before.get("sha256") and
+           body.get("generation") == body.get("previous_generation", -1) + 1,
+           "set-renewal kate --exec: a new command, the same timeout and certificate, the next "
+           "generation", (rc, body, err))
+    tap.eq(generation_of(ctl, kate_id, work), (before.get("sha256"), "key matches"),
+           "kate is stored once, with her key")
+
+    # A renewal holds the identity while its command runs: set-renewal is refused then.
+    renewing = subprocess.Popen([ctl.path, "renew", kate_id or "-", "--force", "--json"],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+                                text=True)
+    started_at = time.monotonic()
+    time.sleep(1.0)
+    rc, body, err = ctl("set-renewal", kate_id or "-", "--renew-at", "75%")
+    tap.ok(rc == 5 and ca_error(body) == "busy" and "being renewed" in err,
+           "set-renewal while kate is being renewed: busy, exit 5", (rc, body, err))
+    out, renew_err = renewing.communicate(timeout=60)
+    took = time.monotonic() - started_at
+    ctl.outputs.append(out + renew_err)
+    body = json.loads(out) if out.strip() else {}
+    tap.ok(renewing.returncode == 0 and body.get("hook_timed_out") is True and
+           body.get("hook_status") == 128 + 9 and 7 <= took < 12,
+           f"renew kate: the command ignores SIGTERM and gets SIGKILL 5 s later ({took:.1f} s)",
+           (renewing.returncode, body, renew_err))
+    tap.ok(wait_gone(read_pids(pid_file)), "again nothing of it is left", read_pids(pid_file))
+    rc, body, err = ctl("status")
+    mine = [i for i in (body or {}).get("identities", []) if i["identity"]["id"] == kate_id]
+    tap.ok(mine and mine[0]["last_result"] == "ok" and mine[0]["hook_timed_out"] is True and
+           mine[0]["hook_status"] == 128 + 9, "status: kate renewed, her command timed out", mine)
+
+    # More changes: policy, files written at once, then nothing.
+    rc, body, err = ctl("set-renewal", kate_id or "-", "--renew-at", "75%")
+    tap.ok(rc == 0 and body["ca"]["renew_policy"] == "0.75" and body["ca"]["hook"] == stubborn,
+           "set-renewal kate --renew-at 75%: the policy changes, the command stays", (rc, body, err))
+    identity = (body or {}).get("identity") or {}
+    if identity:
+        lifetime = (iso(identity["not_after"]) - iso(identity["not_before"]))
+        tap.ok(abs(iso(body["renew_at"]) - (iso(identity["not_before"]) + 0.75 * lifetime)) <= 1,
+               "and the renewal is due three quarters into the lifetime", body.get("renew_at"))
+    kate_cert, kate_key = os.path.join(work, "kate.crt"), os.path.join(work, "kate.key")
+    rc, body, err = ctl("set-renewal", kate_id or "-", "--out-cert", kate_cert, "--out-key", kate_key)
+    cert_pub = subprocess.run(["openssl", "x509", "-noout", "-pubkey", "-in", kate_cert],
+                              capture_output=True, text=True).stdout if os.path.exists(kate_cert) else ""
+    key_pub = subprocess.run(["openssl", "pkey", "-pubout", "-in", kate_key],
+                             capture_output=True, text=True).stdout if os.path.exists(kate_key) else ""
+    tap.ok(rc == 0 and body["ca"]["output_certificate"] == kate_cert and cert_pub and cert_pub == key_pub and
+           oct(os.stat(kate_key).st_mode & 0o777) == "0o600",
+           "set-renewal kate --out-cert --out-key: the files are written at once, matching, mode 0600",
+           (rc, body, err))
+    rc, body, err = ctl("set-renewal", kate_id or "-", "--no-outputs", "--no-exec")
+    tap.ok(rc == 0 and body["ca"]["output_certificate"] is None and body["ca"]["output_key"] is None and
+           body["ca"]["hook"] is None and body["ca"]["renew_policy"] == "0.75",
+           "set-renewal kate --no-outputs --no-exec: no files, no command, the policy stays", (rc, body, err))
+    rc, body, err = ctl("renew", kate_id or "-", "--force")
+    tap.ok(rc == 0 and body.get("hook_status") is None, "and kate renews with no command", (rc, body, err))
+    for args, why in [((), "nothing to change"), (("--no-exec", "--exec", "true"), "--no-exec with --exec"),
+                      (("--no-outputs", "--out-cert", kate_cert), "--no-outputs with --out-cert"),
+                      (("--renew-at", "3/2"), "a policy that is not one"),
+                      (("--exec-timeout", "0"), "a zero timeout")]:
+        rc, body, err = ctl("set-renewal", kate_id or "-", *args)
+        tap.eq(rc, 2, f"set-renewal with {why}: usage error, exit 2")
+    rc, body, err = ctl("set-renewal", "nobody-here", "--renew-at", "2/3")
+    tap.ok(rc == 3 and "nobody-here" in err, "set-renewal of an unknown identity: exit 3", (rc, body, err))
+
     # A renewal killed at each step of the keyring write: the next run finds exactly one
     # complete alice, the old one or the new one, and renews her again.
     for step in range(1, 5):
@@ -496,6 +584,8 @@ def checks(ctl, ca, refusing, work, started):
     ivan_id = ((body or {}).get("identity") or {}).get("id")
     tap.ok(rc == 0 and body["ca"]["renew_policy"] == "8s", "enroll ivan, to be renewed 8 s before expiry",
            (rc, body, err))
+    carol_id = ctl_id(ctl, "carol")
+    concurrent = None
     agent = subprocess.Popen([ctl.path, "agent", "--json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                              stdin=subprocess.DEVNULL, text=True)
     renewals = []
@@ -516,19 +606,30 @@ def checks(ctl, ca, refusing, work, started):
                     not_after.replace("Z", "+00:00")).timestamp() <= time.time()
                 renewals.append(expired_before)
                 not_after = ctl.identity(ivan_id)["not_after"]
+                if len(renewals) == 1:
+                    # mutualctl renew while the agent runs: the agent writes the state
+                    # file after this, and must keep what renew recorded there.
+                    concurrent = ctl("renew", carol_id or "-", "--force")
     finally:
-        agent.send_signal(signal.SIGTERM)
-        try:
-            agent.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            agent.kill()
-            agent.wait()
+        stop_agent(agent)
         agent_err = agent.stderr.read()
         ctl.outputs.append(json.dumps(events) + agent_err)
     tap.ok(len(renewals) == 2 and not any(renewals),
            "the agent renewed ivan by itself twice in a row, each time before expiry",
            (renewals, events[-10:], agent_err))
+    tap.ok(not any(word in agent_err for word in ("WARNING", "CRITICAL", "system bus")),
+           "the agent says nothing of the system bus it does not have (no logind here)", agent_err)
+    tap.eq(concurrent and concurrent[0], 0, "mutualctl renew carol --force while the agent ran")
+    rc, body, err = ctl("status")
+    records = {i["identity"]["id"]: i for i in (body or {}).get("identities", [])}
+    carol, ivan = records.get(carol_id) or {}, records.get(ivan_id) or {}
+    tap.ok(carol.get("last_result") == "ok" and carol.get("last_attempt") and
+           ivan.get("last_result") == "ok" and ivan.get("planned_by_agent"),
+           "both records survive: carol's from mutualctl renew, ivan's from the agent",
+           (carol, ivan))
     tap.eq(agent.returncode, 0, "the agent stops on SIGTERM with status 0")
+    logind_resume(ctl, work)
+
     rc, body, err = ctl("status")
     mine = [i for i in (body or {}).get("identities", []) if i["identity"]["id"] == ivan_id]
     tap.ok(mine and mine[0]["last_result"] == "ok" and mine[0]["ca_reachable"] is True and
@@ -607,6 +708,103 @@ def checks(ctl, ca, refusing, work, started):
     leaked = [s for s in ctl.secrets for out in ctl.outputs if s and s in out]
     tap.ok(not leaked, f"no token or password in anything mutualctl printed "
                        f"({len(ctl.outputs)} runs, {len(ctl.secrets)} secrets)")
+
+
+def stop_agent(agent):
+    """SIGTERM, as systemd stops it; SIGKILL if it does not end."""
+    agent.send_signal(signal.SIGTERM)
+    try:
+        agent.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        agent.kill()
+        agent.wait()
+
+
+def logind_resume(ctl, work):
+    """A stand-in logind on a private bus given to the agent as its system bus: after
+    PrepareForSleep(false), the agent re-plans at once."""
+    try:
+        from gi.repository import Gio, GLib
+    except ImportError:
+        tap.ok(True, "# SKIP python3-gi is missing: no stand-in logind")
+        return
+    config = os.path.join(work, "system-bus.conf")
+    with open(config, "w") as f:
+        f.write('<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN" '
+                '"http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">\n'
+                f'<busconfig><type>custom</type><listen>unix:dir={work}</listen><auth>EXTERNAL</auth>'
+                '<policy context="default"><allow send_destination="*" eavesdrop="true"/>'
+                '<allow eavesdrop="true"/><allow own="*"/></policy></busconfig>\n')
+    daemon = subprocess.Popen(["dbus-daemon", f"--config-file={config}", "--nofork", "--print-address"],
+                              stdout=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True)
+    agent = None
+    try:
+        address = daemon.stdout.readline().strip()
+        bus = Gio.DBusConnection.new_for_address_sync(
+            address, Gio.DBusConnectionFlags.AUTHENTICATION_CLIENT |
+            Gio.DBusConnectionFlags.MESSAGE_BUS_CONNECTION, None, None)
+        bus.call_sync("org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
+                      "RequestName", GLib.Variant("(su)", ("org.freedesktop.login1", 4)),
+                      GLib.VariantType("(u)"), Gio.DBusCallFlags.NONE, -1, None)
+        agent = subprocess.Popen([ctl.path, "agent"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                 stdin=subprocess.DEVNULL, text=True,
+                                 env=dict(os.environ, DBUS_SYSTEM_BUS_ADDRESS=address))
+        lines = queue.Queue()
+        threading.Thread(target=lambda: [lines.put(line) for line in agent.stderr], daemon=True).start()
+        woke = False
+        said = []
+        deadline = time.time() + 15
+        while not woke and time.time() < deadline:
+            # Until the agent has subscribed, the signal goes unheard: say it again.
+            for sleeping in (True, False):
+                bus.emit_signal(None, "/org/freedesktop/login1", "org.freedesktop.login1.Manager",
+                                "PrepareForSleep", GLib.Variant("(b)", (sleeping,)))
+            bus.flush_sync(None)
+            try:
+                while True:
+                    line = lines.get(timeout=0.5)
+                    said.append(line)
+                    woke = woke or "woke up" in line
+            except queue.Empty:
+                pass
+        tap.ok(woke, "the agent re-plans when logind says the system woke up", said[-5:])
+    finally:
+        if agent is not None:
+            stop_agent(agent)
+        daemon.terminate()
+        daemon.wait()
+
+
+def iso(text):
+    return datetime.datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
+
+
+def read_pids(path):
+    try:
+        with open(path) as f:
+            return [int(line) for line in f.read().split()]
+    except (OSError, ValueError):
+        return []
+
+
+def wait_gone(pids, timeout=5.0):
+    """Whether every process in pids has ended (a zombie counts as ended)."""
+    if len(pids) < 2:
+        return False
+    deadline = time.time() + timeout
+    while True:
+        alive = []
+        for pid in pids:
+            try:
+                with open(f"/proc/{pid}/stat") as f:
+                    state = f.read().rsplit(")", 1)[1].split()[0]
+            except OSError:
+                continue
+            if state != "Z":
+                alive.append(pid)
+        if not alive or time.time() > deadline:
+            return not alive
+        time.sleep(0.05)
 
 
 def ctl_id(ctl, label):
