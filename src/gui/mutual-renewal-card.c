@@ -54,6 +54,7 @@ struct _MutualRenewalCard
   GtkLabel *ca_status_label;
   AdwActionRow *provisioner_row;
   AdwActionRow *policy_row;
+  GtkWidget *change_button;
   AdwActionRow *outputs_row;
   AdwActionRow *agent_row;
 };
@@ -170,7 +171,7 @@ describe_outputs (MutualCaProfile *profile)
       g_string_append_printf (text, _("Then runs %s"), mutual_ca_profile_get_hook (profile));
     }
   if (text->len == 0)
-    return g_strdup (_("Nothing: no files are written and no command runs (choose them when you enroll)"));
+    return g_strdup (_("Nothing: no files are written and no command runs"));
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
@@ -364,6 +365,7 @@ set_busy (MutualRenewalCard *self,
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), busy);
   gtk_spinner_set_spinning (self->spinner, busy);
   gtk_widget_set_sensitive (self->renew_button, !busy);
+  gtk_widget_set_sensitive (self->change_button, !busy);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
 }
 
@@ -509,6 +511,137 @@ renew_clicked_cb (MutualRenewalCard *self,
   set_busy (self, TRUE);
   mutual_renewal_renew_async (self->store, self->identity, MUTUAL_CA_RENEWAL_RENEW, 0, self->cancellable,
                               renewed_cb, g_object_ref (self));
+}
+
+/* Changing the policy, the output files and the command */
+
+static void
+profile_changed_cb (GObject      *source_object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(MutualRenewalCard) self = user_data;
+  g_autoptr(MutualIdentity) changed = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *escaped = NULL;
+
+  changed = mutual_renewal_set_profile_finish (result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  set_busy (self, FALSE);
+  escaped = g_markup_escape_text (mutual_identity_get_label (self->identity), -1);
+  if (changed != NULL)
+    {
+      /* Translators: %s is the label of an identity. */
+      add_toast (self, adw_toast_new_format (_("Changed how “%s” is renewed"), escaped));
+      mutual_renewal_card_set_identity (self, changed);
+    }
+  else
+    {
+      g_autofree char *message = g_markup_escape_text (error->message, -1);
+      AdwToast *toast = adw_toast_new_format (_("%s: %s"), mutual_enroll_dialog_get_error_heading (error), message);
+
+      adw_toast_set_timeout (toast, 0);
+      add_toast (self, toast);
+    }
+}
+
+static const char *
+entry_text (GtkWidget *dialog,
+            const char *name)
+{
+  return gtk_editable_get_text (GTK_EDITABLE (g_object_get_data (G_OBJECT (dialog), name)));
+}
+
+static void
+change_response_cb (AdwMessageDialog  *dialog,
+                    const char        *response,
+                    MutualRenewalCard *self)
+{
+  g_autoptr(MutualCaProfile) profile = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *policy = NULL;
+
+  if (!g_str_equal (response, "change") || self->busy)
+    return;
+
+  profile = mutual_ca_profile_copy (mutual_identity_get_ca_profile (self->identity));
+  policy = g_strstrip (g_strdup (entry_text (GTK_WIDGET (dialog), "policy")));
+  if (policy[0] != '\0' && !mutual_ca_profile_set_renew_policy (profile, policy, &error))
+    {
+      g_autofree char *message = g_markup_escape_text (error->message, -1);
+
+      add_toast (self, adw_toast_new (message));
+      return;
+    }
+  mutual_ca_profile_set_outputs (profile, entry_text (GTK_WIDGET (dialog), "certificate"),
+                                 entry_text (GTK_WIDGET (dialog), "key"), entry_text (GTK_WIDGET (dialog), "hook"));
+
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  set_busy (self, TRUE);
+  mutual_renewal_set_profile_async (self->store, self->identity, profile, self->cancellable, profile_changed_cb,
+                                    g_object_ref (self));
+}
+
+static GtkWidget *
+add_entry_row (GtkListBox *list,
+               GtkWidget  *dialog,
+               const char *name,
+               const char *title,
+               const char *text)
+{
+  GtkWidget *row = adw_entry_row_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_preferences_row_set_use_underline (ADW_PREFERENCES_ROW (row), TRUE);
+  gtk_editable_set_text (GTK_EDITABLE (row), text != NULL ? text : "");
+  gtk_list_box_append (list, row);
+  g_object_set_data (G_OBJECT (dialog), name, row);
+  return row;
+}
+
+static void
+change_clicked_cb (MutualRenewalCard *self,
+                   GtkButton         *button)
+{
+  MutualCaProfile *profile = mutual_identity_get_ca_profile (self->identity);
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  g_autofree char *heading = NULL;
+  g_autofree char *policy = NULL;
+  GtkWidget *dialog;
+  GtkWidget *list;
+
+  if (profile == NULL || self->busy)
+    return;
+
+  /* Translators: %s is the label of an identity. */
+  heading = g_strdup_printf (_("Change How “%s” Is Renewed"), mutual_identity_get_label (self->identity));
+  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, heading,
+                                   _("Renew at a fraction of the lifetime (2/3, 75%) or a time before "
+                                     "expiry (8h, 30m). Files and the command are optional; the files "
+                                     "are written at once."));
+  list = gtk_list_box_new ();
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (list, "boxed-list");
+  policy = mutual_ca_profile_get_renew_policy (profile);
+  gtk_widget_grab_focus (add_entry_row (GTK_LIST_BOX (list), dialog, "policy", _("Re_new At"), policy));
+  add_entry_row (GTK_LIST_BOX (list), dialog, "certificate", _("Certificate _File (Optional)"),
+                 mutual_ca_profile_get_certificate_output (profile));
+  add_entry_row (GTK_LIST_BOX (list), dialog, "key", _("Private Ke_y File (Optional)"),
+                 mutual_ca_profile_get_key_output (profile));
+  add_entry_row (GTK_LIST_BOX (list), dialog, "hook", _("Command to _Run Afterwards (Optional)"),
+                 mutual_ca_profile_get_hook (profile));
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), list);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "change", _("C_hange"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "change", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "change");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (change_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 /**
@@ -681,7 +814,9 @@ mutual_renewal_card_class_init (MutualRenewalCardClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MutualRenewalCard, policy_row);
   gtk_widget_class_bind_template_child (widget_class, MutualRenewalCard, outputs_row);
   gtk_widget_class_bind_template_child (widget_class, MutualRenewalCard, agent_row);
+  gtk_widget_class_bind_template_child (widget_class, MutualRenewalCard, change_button);
   gtk_widget_class_bind_template_callback (widget_class, renew_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, change_clicked_cb);
 }
 
 static void

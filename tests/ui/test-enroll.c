@@ -597,6 +597,12 @@ enroll_and_wait (MutualEnrollDialog *dialog,
   mutual_test_ui_spin_until (identity_shown, &shown, WAIT_MS);
 }
 
+static gboolean
+message_dialog_shown (gpointer data)
+{
+  return mutual_test_ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG) != NULL;
+}
+
 static void
 test_password (void)
 {
@@ -611,6 +617,8 @@ test_password (void)
   g_autofree char *quoted = g_shell_quote (hook_ran);
   g_autofree char *hook = g_strdup_printf ("echo ran >> %s", quoted);
   g_autofree char *ran = NULL;
+  AdwMessageDialog *change;
+  GtkWidget *policy_entry;
 
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (dialog_child (dialog, "root_subject_row"))), !=, "");
   adw_combo_row_set_selected (ADW_COMBO_ROW (dialog_child (dialog, "method_row")), 1);
@@ -667,6 +675,21 @@ test_password (void)
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (child (card, MUTUAL_TYPE_RENEWAL_CARD, "ca_status_label"))), ==,
                    "Reachable");
   mutual_test_ui_screenshot (GTK_WIDGET (card), "enroll-renewed");
+
+  /* Change the policy afterwards: the next generation keeps the new one. */
+  generation = mutual_identity_get_generation (mutual_renewal_card_get_identity (card));
+  click (GTK_WIDGET (card), "C_hange…");
+  mutual_test_ui_spin_until (message_dialog_shown, NULL, WAIT_MS);
+  change = ADW_MESSAGE_DIALOG (mutual_test_ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  mutual_test_ui_spin_until (mutual_test_ui_widget_mapped, change, WAIT_MS);
+  policy_entry = g_object_get_data (G_OBJECT (change), "policy");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (policy_entry)), ==, "0.75");
+  gtk_editable_set_text (GTK_EDITABLE (policy_entry), "8h");
+  mutual_test_ui_screenshot (GTK_WIDGET (change), "enroll-change-renewal");
+  adw_message_dialog_response (change, "change");
+  mutual_test_ui_spin_until (card_idle, card, WAIT_MS);
+  g_assert_cmpuint (mutual_identity_get_generation (mutual_renewal_card_get_identity (card)), ==, generation + 1);
+  g_assert_cmpstr (card_subtitle (card, "policy_row"), ==, "8 h before the certificate expires");
 }
 
 static void
