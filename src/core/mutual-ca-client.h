@@ -163,6 +163,8 @@ void               mutual_ca_client_set_timeout     (MutualCaClient      *self,
                                                      guint                seconds);
 guint              mutual_ca_client_get_timeout     (MutualCaClient      *self);
 
+void               mutual_ca_client_trust_nothing_by_default (void);
+
 void               mutual_ca_client_bootstrap_async (MutualCaClient      *self,
                                                      GCancellable        *cancellable,
                                                      GAsyncReadyCallback  callback,
