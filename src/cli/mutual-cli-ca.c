@@ -119,20 +119,6 @@ hook_json (MutualJson   *json,
   mutual_json_boolean (json, "hook_timed_out", mutual_renewal_get_hook_timed_out (result));
 }
 
-/* One identity, by id or label, as stored now: a search by attribute, without listing
- * every identity. */
-static MutualIdentity *
-find_identity (MutualIdentityStore  *store,
-               const char           *name,
-               GError              **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  mutual_identity_store_find_async (store, name, NULL, mutual_cli_result_cb, &result);
-  mutual_cli_wait (&result);
-  return mutual_identity_store_find_finish (store, result, error);
-}
-
 static gboolean
 parse_hook_timeout (const char  *text,
                     guint       *seconds,
@@ -295,6 +281,9 @@ run_enroll (MutualCli  *cli,
   if (client == NULL)
     return fail (cli, error);
   mutual_ca_client_set_timeout (client, timeout);
+  /* The CA is verified against its pinned root: the system's trust store, which GIO
+   * would load for every connection, is not needed. */
+  mutual_ca_client_trust_nothing_by_default ();
   store = mutual_identity_store_new ();
   mutual_renewal_enroll_async (store, client, g_steal_pointer (&enrollment), label, NULL,
                                mutual_cli_result_cb, &result);
@@ -361,7 +350,7 @@ run_renew (MutualCli  *cli,
 
   /* No listing of every identity: the one asked for is found by its attributes. */
   store = mutual_identity_store_new ();
-  identity = find_identity (store, argv[1], &error);
+  identity = mutual_cli_find_identity (store, argv[1], &error);
   if (identity == NULL)
     return fail (cli, error);
   if (mutual_identity_get_ca_profile (identity) == NULL)
@@ -393,6 +382,7 @@ run_renew (MutualCli  *cli,
       return MUTUAL_EXIT_OK;
     }
 
+  mutual_ca_client_trust_nothing_by_default ();
   mutual_renewal_renew_async (store, identity, rekey ? MUTUAL_CA_RENEWAL_REKEY : MUTUAL_CA_RENEWAL_RENEW,
                               timeout, NULL, mutual_cli_result_cb, &result);
   mutual_cli_wait (&result);
@@ -522,7 +512,7 @@ run_set_renewal (MutualCli  *cli,
     return mutual_cli_usage_error (cli, "%s", error->message);
 
   store = mutual_identity_store_new ();
-  identity = find_identity (store, argv[1], &error);
+  identity = mutual_cli_find_identity (store, argv[1], &error);
   if (identity == NULL)
     return fail (cli, error);
   if (mutual_identity_get_ca_profile (identity) == NULL)

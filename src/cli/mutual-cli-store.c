@@ -77,12 +77,25 @@ mutual_cli_open_store (GError **error)
   return g_steal_pointer (&store);
 }
 
-static MutualIdentity *
-find_identity (MutualIdentityStore  *store,
-               const char           *name,
-               GError              **error)
+/**
+ * mutual_cli_find_identity:
+ * @name: an id, or a label
+ *
+ * The one identity a command names, as stored now, found by its keyring attributes:
+ * no listing of every identity, for the commands that need only one.
+ *
+ * Returns: (transfer full) (nullable): the identity, or %NULL with @error set
+ */
+MutualIdentity *
+mutual_cli_find_identity (MutualIdentityStore  *store,
+                          const char           *name,
+                          GError              **error)
 {
-  return mutual_identity_store_lookup (store, name, error);
+  g_autoptr(GAsyncResult) result = NULL;
+
+  mutual_identity_store_find_async (store, name, NULL, mutual_cli_result_cb, &result);
+  mutual_cli_wait (&result);
+  return mutual_identity_store_find_finish (store, result, error);
 }
 
 /* import */
@@ -303,10 +316,8 @@ run_show (MutualCli  *cli,
     return mutual_cli_usage_error (cli, _("--fields takes “all” or “summary”, not “%s”"), fields);
   all_fields = fields != NULL && g_str_equal (fields, "all");
 
-  store = mutual_cli_open_store (&error);
-  if (store == NULL)
-    return fail (cli, error);
-  identity = find_identity (store, argv[1], &error);
+  store = mutual_identity_store_new ();
+  identity = mutual_cli_find_identity (store, argv[1], &error);
   if (identity == NULL)
     return fail (cli, error);
 
@@ -397,9 +408,8 @@ run_export (MutualCli  *cli,
         return mutual_cli_fail (cli, MUTUAL_EXIT_INPUT, error);
     }
 
-  store = mutual_cli_open_store (&error);
-  if (store != NULL)
-    identity = find_identity (store, argv[1], &error);
+  store = mutual_identity_store_new ();
+  identity = mutual_cli_find_identity (store, argv[1], &error);
   if (identity == NULL)
     {
       mutual_cli_free_password (password);
@@ -454,9 +464,8 @@ run_rename (MutualCli  *cli,
   if (argv[2][0] == '\0')
     return mutual_cli_usage_error (cli, _("The label cannot be empty"));
 
-  store = mutual_cli_open_store (&error);
-  if (store != NULL)
-    identity = find_identity (store, argv[1], &error);
+  store = mutual_identity_store_new ();
+  identity = mutual_cli_find_identity (store, argv[1], &error);
   if (identity == NULL)
     return fail (cli, error);
 
@@ -520,9 +529,8 @@ run_remove (MutualCli  *cli,
   if (!yes && !isatty (STDIN_FILENO))
     return mutual_cli_usage_error (cli, _("Removing deletes the private key: confirm with --yes"));
 
-  store = mutual_cli_open_store (&error);
-  if (store != NULL)
-    identity = find_identity (store, argv[1], &error);
+  store = mutual_identity_store_new ();
+  identity = mutual_cli_find_identity (store, argv[1], &error);
   if (identity == NULL)
     return fail (cli, error);
 

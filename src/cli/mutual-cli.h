@@ -74,6 +74,9 @@ void         mutual_cli_free_password      (char             *password);
 int          mutual_cli_exit_code_for      (const GError     *error);
 int          mutual_cli_ca_exit_code_for   (const GError     *error);
 MutualIdentityStore *mutual_cli_open_store (GError          **error);
+MutualIdentity *mutual_cli_find_identity   (MutualIdentityStore *store,
+                                            const char          *name,
+                                            GError             **error);
 
 int          mutual_cli_main            (int                  argc,
                                          char               **argv);
