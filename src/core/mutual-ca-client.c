@@ -232,6 +232,7 @@ typedef enum
   CA_BOOTSTRAP,
   CA_ENROLL,
   CA_RENEW,
+  CA_LIST_PROVISIONERS,
 } CaOperationKind;
 
 typedef struct
@@ -308,6 +309,21 @@ ca_operation_thread (GTask        *task,
 
         if (bundle != NULL)
           g_task_return_pointer (task, bundle, g_object_unref);
+        else
+          g_task_return_error (task, error);
+      }
+      break;
+    case CA_LIST_PROVISIONERS:
+      {
+        GPtrArray *provisioners = NULL;
+
+        if (klass->list_provisioners != NULL)
+          provisioners = klass->list_provisioners (self, cancellable, &error);
+        else
+          g_set_error (&error, MUTUAL_CA_ERROR, MUTUAL_CA_ERROR_UNSUPPORTED,
+                       _("This kind of CA cannot list its provisioners"));
+        if (provisioners != NULL)
+          g_task_return_pointer (task, provisioners, (GDestroyNotify) g_ptr_array_unref);
         else
           g_task_return_error (task, error);
       }
@@ -445,6 +461,91 @@ mutual_ca_client_renew_finish (MutualCaClient  *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * mutual_ca_client_list_provisioners_async:
+ *
+ * Bootstraps if needed, then lists the CA's provisioners, for the user to pick the one
+ * to enroll through. Nothing secret is sent. The listing is bounded in pages and in
+ * time (the client's timeout).
+ */
+void
+mutual_ca_client_list_provisioners_async (MutualCaClient      *self,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data)
+{
+  CaOperation *operation;
+
+  g_return_if_fail (MUTUAL_IS_CA_CLIENT (self));
+
+  operation = g_new0 (CaOperation, 1);
+  operation->kind = CA_LIST_PROVISIONERS;
+  start (self, operation, cancellable, callback, user_data, mutual_ca_client_list_provisioners_async);
+}
+
+/**
+ * mutual_ca_client_list_provisioners_finish:
+ *
+ * Returns: (transfer container) (element-type MutualCaProvisioner): the provisioners, in
+ *   the CA's order
+ */
+GPtrArray *
+mutual_ca_client_list_provisioners_finish (MutualCaClient  *self,
+                                           GAsyncResult    *result,
+                                           GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Provisioners */
+
+G_DEFINE_BOXED_TYPE (MutualCaProvisioner, mutual_ca_provisioner,
+                     mutual_ca_provisioner_copy, mutual_ca_provisioner_free)
+
+/**
+ * mutual_ca_provisioner_new:
+ * @name: the provisioner's name
+ * @type: (nullable): its type, as the CA spells it
+ */
+MutualCaProvisioner *
+mutual_ca_provisioner_new (const char *name,
+                           const char *type)
+{
+  MutualCaProvisioner *self;
+
+  g_return_val_if_fail (name != NULL, NULL);
+
+  self = g_new0 (MutualCaProvisioner, 1);
+  self->name = g_strdup (name);
+  self->type = g_strdup (type != NULL ? type : "");
+  /* Only a JWK provisioner's key can be decrypted with a password to sign tokens. */
+  self->can_mint = g_ascii_strcasecmp (self->type, "JWK") == 0;
+  return self;
+}
+
+MutualCaProvisioner *
+mutual_ca_provisioner_copy (MutualCaProvisioner *self)
+{
+  MutualCaProvisioner *copy;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  copy = mutual_ca_provisioner_new (self->name, self->type);
+  copy->can_mint = self->can_mint;
+  return copy;
+}
+
+void
+mutual_ca_provisioner_free (MutualCaProvisioner *self)
+{
+  if (self == NULL)
+    return;
+  g_free (self->name);
+  g_free (self->type);
+  g_free (self);
 }
 
 /* Key types and enrollments */

@@ -107,6 +107,32 @@ void                mutual_ca_enrollment_free (MutualCaEnrollment *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MutualCaEnrollment, mutual_ca_enrollment_free)
 
 /**
+ * MutualCaProvisioner:
+ * @name: the provisioner's name
+ * @type: its type as the CA says it ("JWK", "OIDC", "ACME", "X5C", ...)
+ * @can_mint: whether Mutual can make tokens for it from its password (JWK)
+ *
+ * One of the CA's provisioners, as mutual_ca_client_list_provisioners_async() lists
+ * them. Nothing in it is secret.
+ */
+typedef struct
+{
+  char *name;
+  char *type;
+  gboolean can_mint;
+} MutualCaProvisioner;
+
+#define MUTUAL_TYPE_CA_PROVISIONER (mutual_ca_provisioner_get_type ())
+
+GType                mutual_ca_provisioner_get_type (void) G_GNUC_CONST;
+MutualCaProvisioner *mutual_ca_provisioner_new      (const char          *name,
+                                                     const char          *type);
+MutualCaProvisioner *mutual_ca_provisioner_copy     (MutualCaProvisioner *self);
+void                 mutual_ca_provisioner_free     (MutualCaProvisioner *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MutualCaProvisioner, mutual_ca_provisioner_free)
+
+/**
  * MutualCaRenewal:
  * @MUTUAL_CA_RENEWAL_RENEW: a new certificate for the same key
  * @MUTUAL_CA_RENEWAL_REKEY: a new certificate for a new key
@@ -127,6 +153,8 @@ G_DECLARE_DERIVABLE_TYPE (MutualCaClient, mutual_ca_client, MUTUAL, CA_CLIENT, G
  *   afterwards, every connection is verified against that root only
  * @enroll: obtains a first certificate for a new key
  * @renew: renews the identity in @credentials (its chain and key)
+ * @list_provisioners: lists the CA's provisioners, as a #GPtrArray of
+ *   #MutualCaProvisioner that frees them; called after the bootstrap
  *
  * A certificate authority's protocol, one subclass per protocol (step-ca; EST next).
  * The base class holds what every protocol shares: the profile, the pinned root and
@@ -149,8 +177,11 @@ struct _MutualCaClientClass
                                    MutualCaRenewal      renewal,
                                    GCancellable        *cancellable,
                                    GError             **error);
+  GPtrArray         *(*list_provisioners) (MutualCaClient  *self,
+                                           GCancellable    *cancellable,
+                                           GError         **error);
 
-  gpointer padding[8];
+  gpointer padding[7];
 };
 
 MutualCaClient    *mutual_ca_client_new_for_profile (MutualCaProfile     *profile,
@@ -189,5 +220,12 @@ void               mutual_ca_client_renew_async     (MutualCaClient      *self,
 MutualBundle      *mutual_ca_client_renew_finish    (MutualCaClient      *self,
                                                      GAsyncResult        *result,
                                                      GError             **error);
+void               mutual_ca_client_list_provisioners_async  (MutualCaClient      *self,
+                                                              GCancellable        *cancellable,
+                                                              GAsyncReadyCallback  callback,
+                                                              gpointer             user_data);
+GPtrArray         *mutual_ca_client_list_provisioners_finish (MutualCaClient      *self,
+                                                              GAsyncResult        *result,
+                                                              GError             **error);
 
 G_END_DECLS

@@ -528,14 +528,25 @@ token_claims_new (const char *audience,
   return claims;
 }
 
-static JsonObject *
-find_provisioner (MutualStepCa  *self,
-                  const char    *name,
-                  GCancellable  *cancellable,
-                  GError       **error)
+/* Called for each provisioner in the CA's list, with its name; returns TRUE to stop. */
+typedef gboolean (*ProvisionerFunc) (JsonObject *provisioner,
+                                     const char *name,
+                                     gpointer    user_data);
+
+/* Pages through GET /provisioners, calling @func on each provisioner that has a name.
+ * Bounded: at most MAX_PROVISIONER_PAGES pages (a CA that keeps sending cursors is cut
+ * short, not followed for ever), and no new page once the client's timeout has passed
+ * since the first. */
+static gboolean
+each_provisioner (MutualStepCa     *self,
+                  ProvisionerFunc   func,
+                  gpointer          user_data,
+                  GCancellable     *cancellable,
+                  GError          **error)
 {
+  gint64 deadline = g_get_monotonic_time () +
+                    (gint64) mutual_ca_client_get_timeout (MUTUAL_CA_CLIENT (self)) * G_USEC_PER_SEC;
   g_autofree char *cursor = NULL;
-  g_autoptr(GString) names = g_string_new (NULL);
 
   for (guint page = 0; page < MAX_PROVISIONER_PAGES; page++)
     {
@@ -546,41 +557,110 @@ find_provisioner (MutualStepCa  *self,
       JsonNode *list;
       const char *next;
 
+      if (page > 0 && g_get_monotonic_time () > deadline)
+        {
+          g_set_error (error, MUTUAL_CA_ERROR, MUTUAL_CA_ERROR_TIMED_OUT,
+                       _("The CA at %s took too long to list its provisioners"), url_of (self));
+          return FALSE;
+        }
       path = escaped ? g_strconcat ("/provisioners?limit=100&cursor=", escaped, NULL)
                      : g_strdup ("/provisioners?limit=100");
       request.path = path;
       if (!send_request (self, &request, &response, cancellable, error))
-        return NULL;
+        return FALSE;
       list = json_object_get_member (response.object, "provisioners");
       if (list == NULL || !JSON_NODE_HOLDS_ARRAY (list))
         {
           g_set_error (error, MUTUAL_CA_ERROR, MUTUAL_CA_ERROR_MALFORMED,
                        _("The CA at %s sent a list of provisioners that Mutual cannot read"), url_of (self));
-          return NULL;
+          return FALSE;
         }
       for (guint i = 0; i < json_array_get_length (json_node_get_array (list)); i++)
         {
           JsonNode *node = json_array_get_element (json_node_get_array (list), i);
           JsonObject *provisioner = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-          const char *this_name = string_member (provisioner, "name");
+          const char *name = string_member (provisioner, "name");
 
-          if (this_name == NULL)
-            continue;
-          if (g_str_equal (this_name, name))
-            return json_object_ref (provisioner);
-          g_string_append_printf (names, "%s“%s”", names->len ? ", " : "", this_name);
+          if (name != NULL && func (provisioner, name, user_data))
+            return TRUE;
         }
       next = string_member (response.object, "nextCursor");
       if (next == NULL || next[0] == '\0')
-        break;
+        return TRUE;
       g_free (cursor);
       cursor = g_strdup (next);
     }
+
+  g_debug ("%s: more than %u pages of provisioners, the rest not read", url_of (self),
+           MAX_PROVISIONER_PAGES);
+  return TRUE;
+}
+
+typedef struct
+{
+  const char *name;
+  JsonObject *found;
+  GString *names;
+} FindProvisioner;
+
+static gboolean
+find_provisioner_cb (JsonObject *provisioner,
+                     const char *name,
+                     gpointer    user_data)
+{
+  FindProvisioner *find = user_data;
+
+  if (g_str_equal (name, find->name))
+    {
+      find->found = json_object_ref (provisioner);
+      return TRUE;
+    }
+  g_string_append_printf (find->names, "%s“%s”", find->names->len ? ", " : "", name);
+  return FALSE;
+}
+
+static JsonObject *
+find_provisioner (MutualStepCa  *self,
+                  const char    *name,
+                  GCancellable  *cancellable,
+                  GError       **error)
+{
+  g_autoptr(GString) names = g_string_new (NULL);
+  FindProvisioner find = { name, NULL, names };
+
+  if (!each_provisioner (self, find_provisioner_cb, &find, cancellable, error))
+    return NULL;
+  if (find.found != NULL)
+    return find.found;
 
   g_set_error (error, MUTUAL_CA_ERROR, MUTUAL_CA_ERROR_NO_PROVISIONER,
                _("The CA at %s has no provisioner “%s” (it has %s)"), url_of (self), name,
                names->len ? names->str : _("none"));
   return NULL;
+}
+
+static gboolean
+list_provisioner_cb (JsonObject *provisioner,
+                     const char *name,
+                     gpointer    user_data)
+{
+  GPtrArray *provisioners = user_data;
+
+  g_ptr_array_add (provisioners, mutual_ca_provisioner_new (name, string_member (provisioner, "type")));
+  return FALSE;
+}
+
+static GPtrArray *
+stepca_list_provisioners (MutualCaClient  *client,
+                          GCancellable    *cancellable,
+                          GError         **error)
+{
+  MutualStepCa *self = MUTUAL_STEPCA (client);
+  g_autoptr(GPtrArray) provisioners = g_ptr_array_new_with_free_func ((GDestroyNotify) mutual_ca_provisioner_free);
+
+  if (!each_provisioner (self, list_provisioner_cb, provisioners, cancellable, error))
+    return NULL;
+  return g_steal_pointer (&provisioners);
 }
 
 /* A one-time sign token, as `step ca token` makes it, from the provisioner's key. */
@@ -888,6 +968,7 @@ mutual_stepca_class_init (MutualStepCaClass *klass)
   client_class->bootstrap = stepca_bootstrap;
   client_class->enroll = stepca_enroll;
   client_class->renew = stepca_renew;
+  client_class->list_provisioners = stepca_list_provisioners;
 }
 
 static void
