@@ -17,12 +17,24 @@
  *    authorize (a pasted token, or a JWK provisioner's name and password), and what to
  *    ask for (subject, SANs, label, key type). Enroll runs mutual_renewal_enroll_async(),
  *    which stores the identity only once its certificate passed every check.
+ *    Once the root is confirmed, the CA's provisioners are listed in the background
+ *    (mutual_ca_client_list_provisioners_async()) for the user to pick a JWK one; if
+ *    they cannot be listed, the provisioner's name is typed instead.
  *
  * While either runs, the "working" page shows a spinner and Cancel cancels it; a failure
  * shows on the "failed" page, in the CA's words, with a way back to the step to fix.
  * Secrets (token, password) stay in their password rows, are copied only into the
  * MutualCaEnrollment (which wipes them when freed), and the rows are emptied once the
  * identity is stored or the dialog goes. */
+
+typedef enum
+{
+  /* The name is typed: the list was not fetched, or could not be. */
+  PROVISIONERS_TYPED,
+  PROVISIONERS_LOADING,
+  /* The name is picked among the CA's JWK provisioners. */
+  PROVISIONERS_CHOSEN,
+} ProvisionerSource;
 
 struct _MutualEnrollDialog
 {
@@ -38,6 +50,9 @@ struct _MutualEnrollDialog
   char *filled_subject;
   char *filled_sans;
   gboolean busy;
+  /* Listing the provisioners, apart from the page's own operation. */
+  GCancellable *list_cancellable;
+  ProvisionerSource provisioner_source;
 
   /* Template children */
   GtkWidget *cancel_button;
@@ -53,6 +68,10 @@ struct _MutualEnrollDialog
   AdwComboRow *method_row;
   AdwPasswordEntryRow *token_row;
   AdwEntryRow *provisioner_row;
+  AdwComboRow *provisioner_choice_row;
+  GtkStringList *provisioner_list;
+  GtkSpinner *provisioner_spinner;
+  GtkLabel *provisioner_note_label;
   AdwPasswordEntryRow *password_row;
   AdwEntryRow *subject_row;
   AdwEntryRow *sans_row;
@@ -210,9 +229,43 @@ ca_complete (MutualEnrollDialog *self)
          *gtk_editable_get_text (GTK_EDITABLE (self->fingerprint_row)) != '\0';
 }
 
+/* The provisioner to make the token with, as typed or picked; NULL while loading. */
+static const char *
+current_provisioner (MutualEnrollDialog *self)
+{
+  guint selected;
+
+  switch (self->provisioner_source)
+    {
+    case PROVISIONERS_LOADING:
+      return NULL;
+    case PROVISIONERS_CHOSEN:
+      selected = adw_combo_row_get_selected (self->provisioner_choice_row);
+      if (selected == GTK_INVALID_LIST_POSITION)
+        return NULL;
+      return gtk_string_list_get_string (self->provisioner_list, selected);
+    case PROVISIONERS_TYPED:
+    default:
+      return gtk_editable_get_text (GTK_EDITABLE (self->provisioner_row));
+    }
+}
+
+static void
+show_provisioner_rows (MutualEnrollDialog *self)
+{
+  gboolean with_password = adw_combo_row_get_selected (self->method_row) == METHOD_PASSWORD;
+  gboolean typed = self->provisioner_source == PROVISIONERS_TYPED;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->provisioner_row), with_password && typed);
+  gtk_widget_set_visible (GTK_WIDGET (self->provisioner_choice_row), with_password && !typed);
+  gtk_widget_set_visible (GTK_WIDGET (self->provisioner_note_label),
+                          with_password && *gtk_label_get_text (self->provisioner_note_label) != '\0');
+}
+
 static gboolean
 details_complete (MutualEnrollDialog *self)
 {
+  const char *provisioner;
   gboolean with_token = adw_combo_row_get_selected (self->method_row) == METHOD_TOKEN;
   g_autofree char *subject = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->subject_row))));
 
@@ -220,7 +273,8 @@ details_complete (MutualEnrollDialog *self)
     return FALSE;
   if (with_token)
     return *gtk_editable_get_text (GTK_EDITABLE (self->token_row)) != '\0';
-  return *gtk_editable_get_text (GTK_EDITABLE (self->provisioner_row)) != '\0' &&
+  provisioner = current_provisioner (self);
+  return provisioner != NULL && provisioner[0] != '\0' &&
          *gtk_editable_get_text (GTK_EDITABLE (self->password_row)) != '\0';
 }
 
@@ -254,7 +308,9 @@ show_page (MutualEnrollDialog *self,
   else if (g_str_equal (name, "details"))
     gtk_widget_grab_focus (adw_combo_row_get_selected (self->method_row) == METHOD_TOKEN
                            ? GTK_WIDGET (self->token_row)
-                           : GTK_WIDGET (self->provisioner_row));
+                           : self->provisioner_source == PROVISIONERS_TYPED
+                           ? GTK_WIDGET (self->provisioner_row)
+                           : GTK_WIDGET (self->provisioner_choice_row));
 }
 
 static void
@@ -296,6 +352,106 @@ wipe_string (char *text)
   g_free (text);
 }
 
+/* The CA's provisioners, listed while the user reads the details page */
+
+static void
+set_provisioner_source (MutualEnrollDialog *self,
+                        ProvisionerSource   source,
+                        const char         *note)
+{
+  gboolean loading = source == PROVISIONERS_LOADING;
+  /* The row about to hide may hold the focus: the one shown instead takes it over. */
+  gboolean focus_moves = source == PROVISIONERS_TYPED &&
+                         gtk_widget_has_focus (GTK_WIDGET (self->provisioner_choice_row));
+
+  self->provisioner_source = source;
+  gtk_label_set_text (self->provisioner_note_label, note != NULL ? note : "");
+  gtk_widget_set_sensitive (GTK_WIDGET (self->provisioner_choice_row), !loading);
+  gtk_widget_set_visible (GTK_WIDGET (self->provisioner_spinner), loading);
+  gtk_spinner_set_spinning (self->provisioner_spinner, loading);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->provisioner_choice_row),
+                               loading ? _("Asking the CA for its provisioners…") : NULL);
+  show_provisioner_rows (self);
+  update_buttons (self);
+  if (focus_moves)
+    gtk_widget_grab_focus (GTK_WIDGET (self->provisioner_row));
+}
+
+static void
+provisioners_listed_cb (GObject      *source_object,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autoptr(MutualEnrollDialog) self = user_data;
+  g_autoptr(GPtrArray) provisioners = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) names = g_ptr_array_new ();
+  guint others = 0;
+  g_autofree char *note = NULL;
+
+  provisioners = mutual_ca_client_list_provisioners_finish (MUTUAL_CA_CLIENT (source_object), result, &error);
+  if (gtk_widget_in_destruction (GTK_WIDGET (self)) ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  if (provisioners == NULL)
+    {
+      g_debug ("Cannot list the CA's provisioners: %s", error->message);
+      /* TRANSLATORS: %s is why, in the CA client's words. */
+      note = g_strdup_printf (_("Type the provisioner’s name: its list could not be fetched (%s)"),
+                              error->message);
+      set_provisioner_source (self, PROVISIONERS_TYPED, note);
+      return;
+    }
+
+  /* Only a JWK provisioner's token can be made here; the others need a pasted one. */
+  for (guint i = 0; i < provisioners->len; i++)
+    {
+      MutualCaProvisioner *provisioner = g_ptr_array_index (provisioners, i);
+
+      if (provisioner->can_mint)
+        g_ptr_array_add (names, provisioner->name);
+      else
+        others++;
+    }
+  g_ptr_array_add (names, NULL);
+
+  if (names->len == 1)
+    {
+      note = g_strdup (_("The CA has no JWK provisioner: Mutual cannot make a token from a password. "
+                         "Use a one-time token, or type a provisioner’s name."));
+      set_provisioner_source (self, PROVISIONERS_TYPED, note);
+      return;
+    }
+
+  if (others > 0)
+    note = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         "%u other provisioner (OIDC, ACME, X5C…) is not listed: "
+                                         "it needs a one-time token.",
+                                         "%u other provisioners (OIDC, ACME, X5C…) are not listed: "
+                                         "they need a one-time token.",
+                                         others),
+                            others);
+  gtk_string_list_splice (self->provisioner_list, 0,
+                          g_list_model_get_n_items (G_LIST_MODEL (self->provisioner_list)),
+                          (const char * const *) names->pdata);
+  /* With one provisioner there is nothing to choose; with more, the user picks. */
+  adw_combo_row_set_selected (self->provisioner_choice_row,
+                              names->len == 2 ? 0 : GTK_INVALID_LIST_POSITION);
+  set_provisioner_source (self, PROVISIONERS_CHOSEN, note);
+}
+
+static void
+start_listing_provisioners (MutualEnrollDialog *self)
+{
+  g_cancellable_cancel (self->list_cancellable);
+  g_clear_object (&self->list_cancellable);
+  self->list_cancellable = g_cancellable_new ();
+  set_provisioner_source (self, PROVISIONERS_LOADING, NULL);
+  mutual_ca_client_list_provisioners_async (self->client, self->list_cancellable,
+                                            provisioners_listed_cb, g_object_ref (self));
+}
+
 /* Step 1: the CA and its root */
 
 static void
@@ -330,6 +486,7 @@ bootstrapped_cb (GObject      *source_object,
   adw_action_row_set_subtitle (self->root_validity_row, until);
   self->return_page = "details";
   show_page (self, "details");
+  start_listing_provisioners (self);
 }
 
 static void
@@ -353,6 +510,7 @@ start_bootstrap (MutualEnrollDialog *self)
     }
 
   gtk_widget_set_visible (GTK_WIDGET (self->ca_error_label), FALSE);
+  g_cancellable_cancel (self->list_cancellable);
   g_clear_object (&self->root);
   self->return_page = "ca";
   show_working (self, _("Contacting the CA…"),
@@ -422,7 +580,7 @@ start_enroll (MutualEnrollDialog *self)
   g_return_if_fail (self->root != NULL);
 
   if (!with_token)
-    provisioner = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->provisioner_row))));
+    provisioner = g_strstrip (g_strdup (current_provisioner (self)));
   /* The profile kept with the identity names the provisioner it renews through. */
   profile = mutual_ca_profile_new (MUTUAL_CA_KIND_STEP_CA,
                                    mutual_ca_profile_get_url (mutual_ca_client_get_profile (self->client)),
@@ -529,8 +687,16 @@ method_changed_cb (MutualEnrollDialog *self,
   gboolean with_token = adw_combo_row_get_selected (row) == METHOD_TOKEN;
 
   gtk_widget_set_visible (GTK_WIDGET (self->token_row), with_token);
-  gtk_widget_set_visible (GTK_WIDGET (self->provisioner_row), !with_token);
   gtk_widget_set_visible (GTK_WIDGET (self->password_row), !with_token);
+  show_provisioner_rows (self);
+  update_buttons (self);
+}
+
+static void
+provisioner_chosen_cb (MutualEnrollDialog *self,
+                       GParamSpec         *pspec,
+                       AdwComboRow        *row)
+{
   update_buttons (self);
 }
 
@@ -590,6 +756,7 @@ mutual_enroll_dialog_close_request (GtkWindow *window)
   /* Closing (Escape, the window manager) stops what runs: nothing is stored then, as
    * the enrollment commits only at its very end. */
   g_cancellable_cancel (self->cancellable);
+  g_cancellable_cancel (self->list_cancellable);
   clear_secrets (self);
 
   return GTK_WINDOW_CLASS (mutual_enroll_dialog_parent_class)->close_request (window);
@@ -601,6 +768,7 @@ mutual_enroll_dialog_dispose (GObject *object)
   MutualEnrollDialog *self = MUTUAL_ENROLL_DIALOG (object);
 
   g_cancellable_cancel (self->cancellable);
+  g_cancellable_cancel (self->list_cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), MUTUAL_TYPE_ENROLL_DIALOG);
 
   G_OBJECT_CLASS (mutual_enroll_dialog_parent_class)->dispose (object);
@@ -613,6 +781,7 @@ mutual_enroll_dialog_finalize (GObject *object)
 
   g_clear_object (&self->store);
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->list_cancellable);
   g_clear_object (&self->client);
   g_clear_object (&self->root);
   g_clear_pointer (&self->filled_subject, wipe_string);
@@ -711,6 +880,10 @@ mutual_enroll_dialog_class_init (MutualEnrollDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MutualEnrollDialog, method_row);
   gtk_widget_class_bind_template_child (widget_class, MutualEnrollDialog, token_row);
   gtk_widget_class_bind_template_child (widget_class, MutualEnrollDialog, provisioner_row);
+  gtk_widget_class_bind_template_child (widget_class, MutualEnrollDialog, provisioner_choice_row);
+  gtk_widget_class_bind_template_child (widget_class, MutualEnrollDialog, provisioner_list);
+  gtk_widget_class_bind_template_child (widget_class, MutualEnrollDialog, provisioner_spinner);
+  gtk_widget_class_bind_template_child (widget_class, MutualEnrollDialog, provisioner_note_label);
   gtk_widget_class_bind_template_child (widget_class, MutualEnrollDialog, password_row);
   gtk_widget_class_bind_template_child (widget_class, MutualEnrollDialog, subject_row);
   gtk_widget_class_bind_template_child (widget_class, MutualEnrollDialog, sans_row);
@@ -731,6 +904,7 @@ mutual_enroll_dialog_class_init (MutualEnrollDialogClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, details_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, token_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, method_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, provisioner_chosen_cb);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }

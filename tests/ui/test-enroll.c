@@ -36,6 +36,7 @@
 
 #define WAIT_MS 30000
 #define ADMIN "admin@example.test"
+#define SHORT "short@example.test"
 
 static MutualApplication *app;
 static char *scratch;
@@ -598,6 +599,34 @@ enroll_and_wait (MutualEnrollDialog *dialog,
 }
 
 static gboolean
+provisioners_listed (gpointer data)
+{
+  MutualEnrollDialog *dialog = data;
+
+  return gtk_widget_get_sensitive (dialog_child (dialog, "provisioner_choice_row")) &&
+         !gtk_widget_get_visible (dialog_child (dialog, "provisioner_spinner"));
+}
+
+/* Picks a provisioner in the list the dialog fetched from the CA. */
+static void
+choose_provisioner (MutualEnrollDialog *dialog,
+                    const char         *name)
+{
+  AdwComboRow *row = ADW_COMBO_ROW (dialog_child (dialog, "provisioner_choice_row"));
+  GListModel *model = adw_combo_row_get_model (row);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      if (g_str_equal (gtk_string_list_get_string (GTK_STRING_LIST (model), i), name))
+        {
+          adw_combo_row_set_selected (row, i);
+          return;
+        }
+    }
+  g_assert_not_reached ();
+}
+
+static gboolean
 message_dialog_shown (gpointer data)
 {
   return mutual_test_ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG) != NULL;
@@ -624,9 +653,29 @@ test_password (void)
   adw_combo_row_set_selected (ADW_COMBO_ROW (dialog_child (dialog, "method_row")), 1);
   g_assert_true (gtk_widget_get_visible (dialog_child (dialog, "password_row")));
   g_assert_false (gtk_widget_get_visible (dialog_child (dialog, "token_row")));
-  set_row_text (dialog, "provisioner_row", ADMIN);
+
+  /* The CA's two JWK provisioners are offered, none picked for the user. */
+  mutual_test_ui_spin_until (provisioners_listed, dialog, WAIT_MS);
+  g_assert_true (gtk_widget_get_visible (dialog_child (dialog, "provisioner_choice_row")));
+  g_assert_false (gtk_widget_get_visible (dialog_child (dialog, "provisioner_row")));
+  {
+    AdwComboRow *row = ADW_COMBO_ROW (dialog_child (dialog, "provisioner_choice_row"));
+    GtkStringList *names = GTK_STRING_LIST (adw_combo_row_get_model (row));
+
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (names)), ==, 2);
+    g_assert_true (g_str_equal (gtk_string_list_get_string (names, 0), ADMIN) ||
+                   g_str_equal (gtk_string_list_get_string (names, 1), ADMIN));
+    g_assert_true (g_str_equal (gtk_string_list_get_string (names, 0), SHORT) ||
+                   g_str_equal (gtk_string_list_get_string (names, 1), SHORT));
+    g_assert_cmpuint (adw_combo_row_get_selected (row), ==, GTK_INVALID_LIST_POSITION);
+  }
   set_row_text (dialog, "subject_row", "alice.example.test");
   set_row_text (dialog, "label_row", "Alice at step-ca");
+  set_row_text (dialog, "password_row", "not-the-password");
+  g_assert_false (gtk_widget_get_sensitive (dialog_child (dialog, "next_button")));
+  choose_provisioner (dialog, SHORT);
+  choose_provisioner (dialog, ADMIN);
+  g_assert_true (gtk_widget_get_sensitive (dialog_child (dialog, "next_button")));
 
   /* A wrong password: the CA's refusal (or the provisioner key's) is shown. */
   set_row_text (dialog, "password_row", "not-the-password");
