@@ -367,13 +367,14 @@ mutual_ca_profile_get_hook (MutualCaProfile *self)
 /**
  * mutual_ca_profile_set_hook_timeout:
  * @seconds: how long the hook may run before it is stopped, with everything it
- *   started; 0 for %MUTUAL_CA_DEFAULT_HOOK_TIMEOUT
+ *   started; 0 for %MUTUAL_CA_DEFAULT_HOOK_TIMEOUT; at most a day
  */
 void
 mutual_ca_profile_set_hook_timeout (MutualCaProfile *self,
                                     guint            seconds)
 {
   g_return_if_fail (MUTUAL_IS_CA_PROFILE (self));
+  seconds = MIN (seconds, 24 * 3600);
   self->hook_timeout = seconds == MUTUAL_CA_DEFAULT_HOOK_TIMEOUT ? 0 : seconds;
 }
 

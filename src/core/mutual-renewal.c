@@ -157,7 +157,7 @@ hook_timeout_cb (gpointer user_data)
              mutual_ca_profile_get_hook_timeout (mutual_identity_get_ca_profile (job->result)));
   if (job->hook_group > 0)
     kill (-job->hook_group, SIGTERM);
-  job->hook_kill_timer = g_timeout_add_seconds (HOOK_KILL_GRACE_SECONDS, hook_kill_cb, job);
+  job->hook_kill_timer = g_timeout_add (HOOK_KILL_GRACE_SECONDS * 1000, hook_kill_cb, job);
   return G_SOURCE_REMOVE;
 }
 
@@ -251,9 +251,10 @@ stored_cb (GObject      *source,
   /* No identifier: the hook already ended, there is nothing to time. */
   if (g_subprocess_get_identifier (hook) != NULL)
     job->hook_group = (GPid) g_ascii_strtoll (g_subprocess_get_identifier (hook), NULL, 10);
-  /* The timer dies with the job, and the job lives while the hook is waited for. */
+  /* The timer dies with the job, and the job lives while the hook is waited for. Not
+   * g_timeout_add_seconds(), which may fire up to a second early. */
   if (job->hook_group > 0)
-    job->hook_timer = g_timeout_add_seconds (mutual_ca_profile_get_hook_timeout (profile), hook_timeout_cb, job);
+    job->hook_timer = g_timeout_add (mutual_ca_profile_get_hook_timeout (profile) * 1000, hook_timeout_cb, job);
   g_subprocess_wait_async (hook, NULL, hook_cb, g_object_ref (task));
 }
 
