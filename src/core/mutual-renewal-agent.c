@@ -424,8 +424,11 @@ plan_time (MutualRenewalRecord *record,
 
 static void arm_timer (MutualRenewalAgent *self);
 
+/* @started: the list was read just now, when the agent started; records of identities
+ * that are not in it belong to identities removed while no agent ran. */
 static void
-plan (MutualRenewalAgent *self)
+plan (MutualRenewalAgent *self,
+      gboolean            started)
 {
   g_autoptr(GHashTable) present = g_hash_table_new (g_str_hash, g_str_equal);
   GListModel *model = G_LIST_MODEL (self->store);
@@ -460,11 +463,12 @@ plan (MutualRenewalAgent *self)
 
   /* An identity this agent listed before and no longer does was removed. One it never
    * listed may be newer than its list (enrolled and renewed by mutualctl meanwhile):
-   * its record stays. */
+   * its record stays, except at the start. */
   g_hash_table_iter_init (&iter, self->records);
   while (g_hash_table_iter_next (&iter, &key, NULL))
     {
-      if (!g_hash_table_contains (present, key) && g_hash_table_contains (self->known, key))
+      if (!g_hash_table_contains (present, key) &&
+          (started || g_hash_table_contains (self->known, key)))
         {
           g_hash_table_remove (self->known, key);
           g_hash_table_iter_remove (&iter);
@@ -635,7 +639,7 @@ items_changed_cb (GListModel *model,
                   guint       added,
                   gpointer    user_data)
 {
-  plan (user_data);
+  plan (user_data, FALSE);
 }
 
 /* When the network comes back, what failed because the CA was out of reach is tried
@@ -748,7 +752,7 @@ refreshed_cb (GObject      *source,
       arm_timer (self);
       return;
     }
-  plan (self);
+  plan (self, TRUE);
 }
 
 /**
