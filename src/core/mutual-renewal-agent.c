@@ -88,6 +88,7 @@ mutual_renewal_record_free (MutualRenewalRecord *record)
   g_free (record->last_error);
   g_free (record->last_error_domain);
   g_free (record->planned_for);
+  g_free (record->planned_policy);
   g_free (record);
 }
 
@@ -186,6 +187,7 @@ mutual_renewal_records_load (void)
       record->failures = json_object_get_int_member_with_default (object, "failures", 0);
       record->reenroll_needed = json_object_get_boolean_member_with_default (object, "reenroll_needed", FALSE);
       record->planned_for = g_strdup (string_or_null (object, "planned_for"));
+      record->planned_policy = g_strdup (string_or_null (object, "planned_policy"));
       record->hook_status = json_object_get_int_member_with_default (object, "hook_status", -1);
       record->hook_timed_out = json_object_get_boolean_member_with_default (object, "hook_timed_out", FALSE);
       g_hash_table_replace (records, record->id, record);
@@ -240,6 +242,8 @@ save_table (GHashTable *records)
       json_builder_add_boolean_value (builder, record->hook_timed_out);
       json_builder_set_member_name (builder, "planned_for");
       json_builder_add_string_value (builder, record->planned_for);
+      json_builder_set_member_name (builder, "planned_policy");
+      json_builder_add_string_value (builder, record->planned_policy);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
@@ -440,22 +444,36 @@ plan (MutualRenewalAgent *self,
     {
       g_autoptr(MutualIdentity) identity = g_list_model_get_item (model, i);
       const char *id = mutual_identity_get_id (identity);
+      MutualCaProfile *profile = mutual_identity_get_ca_profile (identity);
+      g_autofree char *policy = NULL;
       MutualRenewalRecord *record;
+      gboolean new_certificate;
 
-      if (mutual_identity_get_ca_profile (identity) == NULL)
+      if (profile == NULL)
         continue;
       g_hash_table_add (present, (gpointer) id);
       g_hash_table_add (self->known, g_strdup (id));
       record = record_for (self, id);
-      if (g_strcmp0 (record->planned_for, mutual_identity_get_sha256 (identity)) == 0 ||
+      policy = mutual_ca_profile_get_renew_policy (profile);
+      new_certificate = g_strcmp0 (record->planned_for, mutual_identity_get_sha256 (identity)) != 0;
+      if ((!new_certificate && g_strcmp0 (record->planned_policy, policy) == 0) ||
           g_hash_table_contains (self->running, id))
         continue;
 
-      /* A new certificate (enrolled, renewed, here or elsewhere): a fresh plan. */
-      g_free (record->planned_for);
-      record->planned_for = g_strdup (mutual_identity_get_sha256 (identity));
-      record->failures = 0;
-      record->reenroll_needed = FALSE;
+      /* A new certificate (enrolled, renewed, here or elsewhere) starts afresh; a new
+       * policy (mutualctl set-renewal, the renewal card) moves the plan, unless the CA
+       * already said that only enrolling again helps. */
+      g_free (record->planned_policy);
+      record->planned_policy = g_steal_pointer (&policy);
+      if (new_certificate)
+        {
+          g_free (record->planned_for);
+          record->planned_for = g_strdup (mutual_identity_get_sha256 (identity));
+          record->failures = 0;
+          record->reenroll_needed = FALSE;
+        }
+      else if (record->reenroll_needed)
+        continue;
       record->next_renewal = plan_time (record, identity);
       g_signal_emit (self, signals[RENEWAL_PLANNED], 0, id, mutual_identity_get_label (identity),
                      record->next_renewal);
@@ -521,8 +539,12 @@ renewed_cb (GObject      *source,
                   mutual_renewal_get_hook_timed_out (result));
   if (renewed != NULL)
     {
+      MutualCaProfile *profile = mutual_identity_get_ca_profile (renewed);
+
       g_free (record->planned_for);
       record->planned_for = g_strdup (mutual_identity_get_sha256 (renewed));
+      g_free (record->planned_policy);
+      record->planned_policy = profile != NULL ? mutual_ca_profile_get_renew_policy (profile) : NULL;
       record->next_renewal = plan_time (record, renewed);
       g_signal_emit (self, signals[RENEWAL_FINISHED], 0, attempt->id, attempt->label, TRUE, NULL);
       g_signal_emit (self, signals[RENEWAL_PLANNED], 0, attempt->id, attempt->label, record->next_renewal);

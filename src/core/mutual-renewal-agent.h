@@ -26,6 +26,8 @@ G_BEGIN_DECLS
  *   @next_renewal was planned for
  * @hook_timed_out: the hook ran longer than the profile allows and was stopped
  *   (@hook_status then says how it ended, usually 128 + SIGTERM)
+ * @planned_policy: (nullable): the renewal policy (as the profile writes it) that
+ *   @next_renewal was planned with; a changed policy is planned again
  *
  * What the renewal agent knows of one identity, kept across runs in a state file
  * (nothing secret: `$XDG_STATE_HOME/mutual/renewals.json`). Every process that writes
@@ -48,6 +50,7 @@ typedef struct
   int hook_status;
   char *planned_for;
   gboolean hook_timed_out;
+  char *planned_policy;
 } MutualRenewalRecord;
 
 void        mutual_renewal_record_free  (MutualRenewalRecord *record);

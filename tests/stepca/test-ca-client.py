@@ -629,6 +629,7 @@ def checks(ctl, ca, refusing, work, started):
            (carol, ivan))
     tap.eq(agent.returncode, 0, "the agent stops on SIGTERM with status 0")
     logind_resume(ctl, work)
+    policy_replan(ctl, carol_id)
 
     rc, body, err = ctl("status")
     mine = [i for i in (body or {}).get("identities", []) if i["identity"]["id"] == ivan_id]
@@ -708,6 +709,54 @@ def checks(ctl, ca, refusing, work, started):
     leaked = [s for s in ctl.secrets for out in ctl.outputs if s and s in out]
     tap.ok(not leaked, f"no token or password in anything mutualctl printed "
                        f"({len(ctl.outputs)} runs, {len(ctl.secrets)} secrets)")
+
+
+def policy_replan(ctl, carol_id):
+    """A running agent plans again when set-renewal changes an identity's policy, with
+    the same certificate: carol (24 h) from 2/3 of her lifetime to 1 h before expiry."""
+    agent = subprocess.Popen([ctl.path, "agent", "--json"], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True)
+    lines = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line) for line in agent.stdout], daemon=True).start()
+
+    # The first plan of carol at least 3 h later than @after.
+    def next_plan(seconds, after):
+        deadline = time.time() + seconds
+        while time.time() < deadline:
+            try:
+                event = json.loads(lines.get(timeout=max(0.1, deadline - time.time())))
+            except queue.Empty:
+                break
+            if event["id"] == carol_id and event["event"] == "planned":
+                when = datetime.datetime.fromisoformat(
+                    event["next_renewal"].replace("Z", "+00:00")).timestamp()
+                if when - after > 3 * 3600:
+                    return when
+        return None
+
+    def planned_now():
+        _, body, _ = ctl("status")
+        for item in (body or {}).get("identities", []):
+            if item["identity"]["id"] == carol_id and item.get("next_renewal"):
+                return datetime.datetime.fromisoformat(
+                    item["next_renewal"].replace("Z", "+00:00")).timestamp()
+        return None
+
+    try:
+        # The agent that ran before planned carol at 2/3 of her lifetime already.
+        before = planned_now()
+        not_after = datetime.datetime.fromisoformat(
+            ctl.identity(carol_id)["not_after"].replace("Z", "+00:00")).timestamp()
+        rc, body, err = ctl("set-renewal", carol_id or "-", "--renew-at", "1h")
+        after = next_plan(20, before or 0)
+    finally:
+        stop_agent(agent)
+        agent_err = agent.stderr.read()
+        ctl.outputs.append(agent_err)
+    tap.ok(rc == 0 and before is not None and after is not None and
+           -1000 < after - (not_after - 3600) <= 5,
+           "set-renewal --renew-at 1h while the agent runs: it plans carol again, 1 h before expiry",
+           (rc, err, before, after, not_after, agent_err[-500:]))
 
 
 def stop_agent(agent):
