@@ -882,6 +882,17 @@ show_sidebar_action_cb (GtkWidget  *widget,
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
 }
 
+/* The welcome page's way to the Test view, which the view switcher also shows. */
+static void
+show_test_action_cb (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  MutualWindow *self = MUTUAL_WINDOW (widget);
+
+  adw_view_stack_set_visible_child_name (self->view_stack, "test");
+}
+
 static gboolean
 mutual_window_close_request (GtkWindow *window)
 {
@@ -974,6 +985,7 @@ mutual_window_class_init (MutualWindowClass *klass)
 
   gtk_widget_class_install_action (widget_class, "win.show-sidebar", NULL, show_sidebar_action_cb);
   gtk_widget_class_install_action (widget_class, "win.go-back", NULL, go_back_action_cb);
+  gtk_widget_class_install_action (widget_class, "win.show-test", NULL, show_test_action_cb);
   gtk_widget_class_install_action (widget_class, "win.paste", NULL, paste_action_cb);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK,

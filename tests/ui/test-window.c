@@ -52,6 +52,22 @@ test_window_presented (void)
   mutual_test_ui_close_and_wait (GTK_WINDOW (window), WAIT_MS);
 }
 
+static AdwViewStack *
+find_view_stack (GtkWidget *widget)
+{
+  if (ADW_IS_VIEW_STACK (widget))
+    return ADW_VIEW_STACK (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      AdwViewStack *found = find_view_stack (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static void
 test_window_actions (void)
 {
@@ -100,6 +116,11 @@ test_window_actions (void)
   for (int i = 0; i < 20; i++)
     g_main_context_iteration (NULL, FALSE);
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (window)));
+
+  /* The welcome page's Test a Connection shows the Test view. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-test", NULL));
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (find_view_stack (GTK_WIDGET (window))), ==,
+                   "test");
 
   mutual_test_ui_close_and_wait (GTK_WINDOW (window), WAIT_MS);
 }
