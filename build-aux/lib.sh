@@ -33,7 +33,7 @@ TEST_PACKAGES=(
   gnutls-bin openssl nginx mosquitto mosquitto-clients postgresql postgresql-client curl
   # tests/stepca: step-ca, built from Debian's Go sources, and its Python driver.
   golang-go golang-github-smallstep-certificates-dev libpcsclite-dev
-  python3-cryptography python3-jwcrypto
+  python3-cryptography python3-jwcrypto python3-gi
 )
 
 top_srcdir=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)

@@ -774,8 +774,9 @@ def logind_resume(ctl, work):
     PrepareForSleep(false), the agent re-plans at once."""
     try:
         from gi.repository import Gio, GLib
-    except ImportError:
-        tap.ok(True, "# SKIP python3-gi is missing: no stand-in logind")
+    except ImportError as error:
+        tap.ok(False, "the stand-in logind needs GLib's Python bindings: install the Debian "
+               "package \"python3-gi\"", str(error))
         return
     config = os.path.join(work, "system-bus.conf")
     with open(config, "w") as f:
