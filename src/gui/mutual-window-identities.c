@@ -1618,34 +1618,11 @@ import_chooser_response_cb (GtkNativeDialog *dialog,
 void
 mutual_window_choose_identity_files (MutualWindow *self)
 {
-  g_autoptr(GtkFileFilter) certificates = NULL;
-  g_autoptr(GtkFileFilter) all = NULL;
-
   g_return_if_fail (MUTUAL_IS_WINDOW (self));
 
-  /* One dialog per window, which remembers its folder. */
-  if (self->import_chooser != NULL)
-    {
-      gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->import_chooser));
-      return;
-    }
-
-  self->import_chooser = gtk_file_chooser_native_new (_("Import Identity"), GTK_WINDOW (self),
-                                                      GTK_FILE_CHOOSER_ACTION_OPEN,
-                                                      _("_Import"), _("_Cancel"));
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->import_chooser), TRUE);
-  gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (self->import_chooser), TRUE);
-
-  certificates = _mutual_window_new_certificate_filter ();
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->import_chooser), certificates);
-  all = gtk_file_filter_new ();
-  gtk_file_filter_set_name (all, _("All Files"));
-  gtk_file_filter_add_pattern (all, "*");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->import_chooser), all);
-  gtk_file_chooser_set_filter (GTK_FILE_CHOOSER (self->import_chooser), certificates);
-
-  g_signal_connect_object (self->import_chooser, "response",
-                           G_CALLBACK (import_chooser_response_cb), self, 0);
+  if (self->import_chooser == NULL)
+    self->import_chooser = _mutual_window_new_certificate_chooser (self, _("Import Identity"), _("_Import"),
+                                                                   G_CALLBACK (import_chooser_response_cb));
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->import_chooser));
 }
 

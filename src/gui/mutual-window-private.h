@@ -63,6 +63,10 @@ struct _MutualWindow
 };
 
 GtkFileFilter      *_mutual_window_new_certificate_filter  (void);
+GtkFileChooserNative *_mutual_window_new_certificate_chooser (MutualWindow *self,
+                                                              const char   *title,
+                                                              const char   *accept_label,
+                                                              GCallback     response_cb);
 void                _mutual_window_update_title            (MutualWindow      *self);
 void                _mutual_window_update_navigation       (MutualWindow      *self);
 

@@ -660,11 +660,6 @@ static const char *const certificate_suffixes[] = {
   "pem", "crt", "cer", "der", "key", "p12", "pfx", "p7b", "p7c", "p8", "csr", "req",
 };
 
-/**
- * mutual_window_choose_files:
- *
- * Shows the Open dialog, which opens the files chosen in this window.
- */
 GtkFileFilter *
 _mutual_window_new_certificate_filter (void)
 {
@@ -679,38 +674,53 @@ _mutual_window_new_certificate_filter (void)
   return certificates;
 }
 
+/*
+ * _mutual_window_new_certificate_chooser:
+ * @response_cb: connected to "response", with @self as its data
+ *
+ * A modal Open dialog for several files, showing certificates and keys first and all
+ * files on request. Each window keeps its dialogs for reuse: they remember their folder.
+ *
+ * Returns: (transfer full): the dialog, not shown yet
+ */
+GtkFileChooserNative *
+_mutual_window_new_certificate_chooser (MutualWindow *self,
+                                        const char   *title,
+                                        const char   *accept_label,
+                                        GCallback     response_cb)
+{
+  GtkFileChooserNative *chooser;
+  g_autoptr(GtkFileFilter) certificates = _mutual_window_new_certificate_filter ();
+  g_autoptr(GtkFileFilter) all = gtk_file_filter_new ();
+
+  chooser = gtk_file_chooser_native_new (title, GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_OPEN,
+                                         accept_label, _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (chooser), TRUE);
+
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), certificates);
+  gtk_file_filter_set_name (all, _("All Files"));
+  gtk_file_filter_add_pattern (all, "*");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), all);
+  gtk_file_chooser_set_filter (GTK_FILE_CHOOSER (chooser), certificates);
+
+  g_signal_connect_object (chooser, "response", response_cb, self, 0);
+  return chooser;
+}
+
+/**
+ * mutual_window_choose_files:
+ *
+ * Shows the Open dialog, which opens the files chosen in this window.
+ */
 void
 mutual_window_choose_files (MutualWindow *self)
 {
-  g_autoptr(GtkFileFilter) certificates = NULL;
-  g_autoptr(GtkFileFilter) all = NULL;
-
   g_return_if_fail (MUTUAL_IS_WINDOW (self));
 
-  /* One dialog per window, which remembers its folder. */
-  if (self->file_chooser != NULL)
-    {
-      gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->file_chooser));
-      return;
-    }
-
-  self->file_chooser = gtk_file_chooser_native_new (_("Open Certificates"), GTK_WINDOW (self),
-                                                    GTK_FILE_CHOOSER_ACTION_OPEN,
-                                                    _("_Open"), _("_Cancel"));
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->file_chooser), TRUE);
-  gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (self->file_chooser), TRUE);
-
-  certificates = _mutual_window_new_certificate_filter ();
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->file_chooser), certificates);
-
-  all = gtk_file_filter_new ();
-  gtk_file_filter_set_name (all, _("All Files"));
-  gtk_file_filter_add_pattern (all, "*");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->file_chooser), all);
-  gtk_file_chooser_set_filter (GTK_FILE_CHOOSER (self->file_chooser), certificates);
-
-  g_signal_connect_object (self->file_chooser, "response", G_CALLBACK (file_chooser_response_cb),
-                           self, 0);
+  if (self->file_chooser == NULL)
+    self->file_chooser = _mutual_window_new_certificate_chooser (self, _("Open Certificates"), _("_Open"),
+                                                                 G_CALLBACK (file_chooser_response_cb));
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->file_chooser));
 }
 
