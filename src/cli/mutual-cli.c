@@ -488,6 +488,7 @@ mutual_cli_main (int    argc,
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
+  mutual_ca_client_prepare_process ();
 
   /* The program name starts --help's usage line: "mutualctl version [OPTION…]" reads
    * better than a bare "mutualctl" for a command. It can be set only once. */

@@ -104,14 +104,6 @@ mutual_ca_client_class_init (MutualCaClientClass *klass)
   object_class->set_property = mutual_ca_client_set_property;
   object_class->get_property = mutual_ca_client_get_property;
 
-  /* libsoup 3.2 gives the client certificate to the TLS connection only when the
-   * server asks for one, after glib-networking has keyed its TLS session cache by the
-   * server's address alone: a later connection to the same CA would resume the session
-   * of another identity, or of a connection without a certificate, and step-ca would
-   * renew that one or refuse. Every CA connection must authenticate afresh, so the
-   * process asks for no session tickets, unless the user chose a priority string. */
-  g_setenv ("G_TLS_GNUTLS_PRIORITY", "NORMAL:%NO_TICKETS", FALSE);
-
   properties[PROP_PROFILE] =
     g_param_spec_object ("profile", NULL, NULL, MUTUAL_TYPE_CA_PROFILE,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
@@ -707,6 +699,26 @@ _mutual_pinned_database_new (MutualCertificate *root)
   if (root != NULL)
     self->root = tls_certificate_from (root);
   return G_TLS_DATABASE (self);
+}
+
+/**
+ * mutual_ca_client_prepare_process:
+ *
+ * Call once from the program's start, before any thread runs (it changes the
+ * environment), in every program that talks to CAs: mutualctl and the application.
+ *
+ * libsoup 3.2 gives the client certificate to the TLS connection only when the server
+ * asks for one, after glib-networking has keyed its TLS session cache by the server's
+ * address alone: a later connection to the same CA would resume the session of another
+ * identity, or of a connection without a certificate, and step-ca would renew that one
+ * or refuse. Every CA connection must authenticate afresh, so the process asks for no
+ * session tickets, unless the user chose a priority string. Nothing else in Mutual uses
+ * GIO's TLS (the probe speaks GnuTLS itself).
+ */
+void
+mutual_ca_client_prepare_process (void)
+{
+  g_setenv ("G_TLS_GNUTLS_PRIORITY", "NORMAL:%NO_TICKETS", FALSE);
 }
 
 /**

@@ -194,6 +194,7 @@ void               mutual_ca_client_set_timeout     (MutualCaClient      *self,
                                                      guint                seconds);
 guint              mutual_ca_client_get_timeout     (MutualCaClient      *self);
 
+void               mutual_ca_client_prepare_process (void);
 void               mutual_ca_client_trust_nothing_by_default (void);
 
 void               mutual_ca_client_bootstrap_async (MutualCaClient      *self,

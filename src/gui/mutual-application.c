@@ -30,6 +30,9 @@ G_DEFINE_FINAL_TYPE (MutualApplication, mutual_application, ADW_TYPE_APPLICATION
 MutualApplication *
 mutual_application_new (void)
 {
+  /* Before any thread: see there. */
+  mutual_ca_client_prepare_process ();
+
   return g_object_new (MUTUAL_TYPE_APPLICATION,
                        "application-id", APPLICATION_ID,
                        /* The Devel profile has another id but the same resources. */
