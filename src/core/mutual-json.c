@@ -7,9 +7,14 @@
 
 #define MAX_DEPTH 64
 
+/* With a sink, the text is handed over in pieces of about this size. */
+#define SINK_CHUNK (32 * 1024)
+
 struct _MutualJson
 {
   GString *out;
+  MutualJsonSink sink;
+  gpointer sink_data;
   gboolean pretty;
   int depth;
   /* How many values each open container holds so far. */
@@ -32,6 +37,49 @@ mutual_json_new (gboolean pretty)
   return self;
 }
 
+/**
+ * mutual_json_new_to_sink:
+ * @pretty: indent the output for people
+ * @sink: (scope call): called with each piece of the document, in order
+ *
+ * A writer that does not keep the document: the text goes to @sink in pieces of a few
+ * tens of KiB as it is written, and the rest when mutual_json_finish() is called, so
+ * that a large document never sits whole in memory.
+ *
+ * Returns: (transfer full): a writer; call mutual_json_finish() when done
+ */
+MutualJson *
+mutual_json_new_to_sink (gboolean       pretty,
+                         MutualJsonSink sink,
+                         gpointer       user_data)
+{
+  MutualJson *self = mutual_json_new (pretty);
+
+  g_return_val_if_fail (sink != NULL, self);
+
+  g_string_set_size (self->out, 0);
+  self->sink = sink;
+  self->sink_data = user_data;
+  return self;
+}
+
+/**
+ * mutual_json_finish:
+ * @self: (transfer full): a writer from mutual_json_new_to_sink()
+ *
+ * Hands the rest of the document to the sink and frees the writer.
+ */
+void
+mutual_json_finish (MutualJson *self)
+{
+  g_return_if_fail (self != NULL);
+  g_warn_if_fail (self->depth == 0);
+
+  if (self->sink != NULL && self->out->len > 0)
+    self->sink (self->out->str, self->out->len, self->sink_data);
+  mutual_json_free (self);
+}
+
 void
 mutual_json_free (MutualJson *self)
 {
@@ -52,6 +100,7 @@ mutual_json_free_to_string (MutualJson *self)
   char *text;
 
   g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (self->sink == NULL, NULL);
   g_warn_if_fail (self->depth == 0);
 
   text = g_string_free (self->out, FALSE);
@@ -120,6 +169,11 @@ static void
 begin_value (MutualJson *self,
              const char *member)
 {
+  if (self->sink != NULL && self->out->len >= SINK_CHUNK)
+    {
+      self->sink (self->out->str, self->out->len, self->sink_data);
+      g_string_truncate (self->out, 0);
+    }
   if (self->depth > 0)
     {
       if (self->counts[self->depth - 1]++ > 0)

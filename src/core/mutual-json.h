@@ -11,7 +11,15 @@ G_BEGIN_DECLS
 
 typedef struct _MutualJson MutualJson;
 
+typedef void (*MutualJsonSink) (const char *text,
+                                gsize       length,
+                                gpointer    user_data);
+
 MutualJson *mutual_json_new          (gboolean     pretty);
+MutualJson *mutual_json_new_to_sink  (gboolean       pretty,
+                                      MutualJsonSink sink,
+                                      gpointer       user_data);
+void        mutual_json_finish       (MutualJson  *self);
 void        mutual_json_free         (MutualJson  *self);
 char       *mutual_json_free_to_string (MutualJson *self);
 void        mutual_json_begin_object (MutualJson  *self,
