@@ -1,8 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "mutual-bundle-private.h"
 #include "mutual-certificate-private.h"
@@ -81,6 +86,87 @@ too_large (GError     **error,
                source, size_text, max_text);
 }
 
+/* Reads up to @capacity bytes at @buffer; returns the count, 0 at the end, -1 on error. */
+typedef gssize (*ReadFunc) (gpointer       source,
+                            guint8        *buffer,
+                            gsize          capacity,
+                            GCancellable  *cancellable,
+                            GError       **error);
+
+/* Reads to the end, never more than MUTUAL_IMPORT_MAX_SIZE; starts with @capacity bytes
+ * of room and grows, wiping each buffer it leaves behind. */
+static GBytes *
+load_bounded (ReadFunc       read_func,
+              gpointer       read_source,
+              gsize          capacity,
+              const char    *name,
+              GCancellable  *cancellable,
+              GError       **error)
+{
+  gsize length = 0;
+  guint8 *buffer;
+
+  capacity = CLAMP (capacity, 1, (gsize) MUTUAL_IMPORT_MAX_SIZE + 1);
+  buffer = g_malloc (capacity);
+  for (;;)
+    {
+      gssize n;
+
+      if (length == capacity)
+        {
+          gsize larger = MIN (capacity * 2, (gsize) MUTUAL_IMPORT_MAX_SIZE + 1);
+          guint8 *moved;
+
+          if (larger == capacity)
+            {
+              _mutual_wipe (buffer, length);
+              g_free (buffer);
+              too_large (error, name, length);
+              return NULL;
+            }
+          /* Copy by hand so the old buffer can be wiped; g_realloc would leave it. */
+          moved = g_malloc (larger);
+          memcpy (moved, buffer, length);
+          _mutual_wipe (buffer, length);
+          g_free (buffer);
+          buffer = moved;
+          capacity = larger;
+        }
+
+      n = read_func (read_source, buffer + length, capacity - length, cancellable, error);
+      if (n < 0)
+        {
+          _mutual_wipe (buffer, length);
+          g_free (buffer);
+          g_prefix_error (error, _("Cannot read %s: "), name);
+          return NULL;
+        }
+      if (n == 0)
+        break;
+      length += n;
+    }
+
+  if (length > MUTUAL_IMPORT_MAX_SIZE)
+    {
+      _mutual_wipe (buffer, length);
+      g_free (buffer);
+      too_large (error, name, length);
+      return NULL;
+    }
+
+  return bytes_new_wiped_take (buffer, length);
+}
+
+static gssize
+read_stream (gpointer       source,
+             guint8        *buffer,
+             gsize          capacity,
+             GCancellable  *cancellable,
+             GError       **error)
+{
+  return g_input_stream_read (source, buffer, capacity, cancellable, error);
+}
+
 /**
  * mutual_load_stream:
  * @source: the name to use in messages, e.g. "standard input"
@@ -96,60 +182,98 @@ mutual_load_stream (GInputStream  *stream,
                     GCancellable  *cancellable,
                     GError       **error)
 {
-  gsize capacity = 64 * 1024;
-  gsize length = 0;
-  guint8 *buffer;
-
   g_return_val_if_fail (G_IS_INPUT_STREAM (stream), NULL);
 
-  buffer = g_malloc (capacity);
-  for (;;)
+  return load_bounded (read_stream, stream, 64 * 1024, source, cancellable, error);
+}
+
+static gssize
+read_fd (gpointer       source,
+         guint8        *buffer,
+         gsize          capacity,
+         GCancellable  *cancellable,
+         GError       **error)
+{
+  int fd = GPOINTER_TO_INT (source);
+  gssize n;
+
+  do
+    n = read (fd, buffer, capacity);
+  while (n < 0 && errno == EINTR);
+
+  if (n < 0)
     {
-      gssize n;
+      int saved = errno;
 
-      if (length == capacity)
-        {
-          gsize larger = MIN (capacity * 2, (gsize) MUTUAL_IMPORT_MAX_SIZE + 1);
-          guint8 *moved;
-
-          if (larger == capacity)
-            {
-              _mutual_wipe (buffer, length);
-              g_free (buffer);
-              too_large (error, source, length);
-              return NULL;
-            }
-          /* Copy by hand so the old buffer can be wiped; g_realloc would leave it. */
-          moved = g_malloc (larger);
-          memcpy (moved, buffer, length);
-          _mutual_wipe (buffer, length);
-          g_free (buffer);
-          buffer = moved;
-          capacity = larger;
-        }
-
-      n = g_input_stream_read (stream, buffer + length, capacity - length, cancellable, error);
-      if (n < 0)
-        {
-          _mutual_wipe (buffer, length);
-          g_free (buffer);
-          g_prefix_error (error, _("Cannot read %s: "), source);
-          return NULL;
-        }
-      if (n == 0)
-        break;
-      length += n;
+      g_set_error_literal (error, G_IO_ERROR, g_io_error_from_errno (saved), g_strerror (saved));
     }
+  return n;
+}
 
-  if (length > MUTUAL_IMPORT_MAX_SIZE)
+/**
+ * mutual_load_path:
+ * @path: a local file name
+ *
+ * Reads a local file as mutual_load_stream() does, refusing a file known to be too
+ * large before reading it. It does not go through GIO's virtual file system, whose
+ * first use loads every GIO module installed: a command-line tool that reads one file
+ * has no use for them.
+ *
+ * Returns: (transfer full): the bytes, or %NULL with @error set
+ */
+GBytes *
+mutual_load_path (const char  *path,
+                  GError     **error)
+{
+  g_autofree char *name = NULL;
+  struct stat info;
+  GBytes *bytes;
+  gsize capacity = 64 * 1024;
+  int fd;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  name = g_filename_display_name (path);
+  fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY, 0);
+  if (fd < 0)
     {
-      _mutual_wipe (buffer, length);
-      g_free (buffer);
-      too_large (error, source, length);
+      int saved = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   _("Cannot open %s: %s"), name, g_strerror (saved));
       return NULL;
     }
+  if (fstat (fd, &info) < 0)
+    {
+      int saved = errno;
 
-  return bytes_new_wiped_take (buffer, length);
+      close (fd);
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   _("Cannot open %s: %s"), name, g_strerror (saved));
+      return NULL;
+    }
+  if (S_ISDIR (info.st_mode))
+    {
+      close (fd);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY,
+                   _("%s is a folder; give the certificate file inside it"), name);
+      return NULL;
+    }
+  if (S_ISREG (info.st_mode))
+    {
+      if (info.st_size > MUTUAL_IMPORT_MAX_SIZE)
+        {
+          close (fd);
+          too_large (error, name, info.st_size);
+          return NULL;
+        }
+      /* One more byte than the file has, so that its end is seen without growing. */
+      capacity = info.st_size + 1;
+    }
+
+  bytes = load_bounded (read_fd, GINT_TO_POINTER (fd), capacity, name, NULL, error);
+  close (fd);
+  return bytes;
 }
 
 /**

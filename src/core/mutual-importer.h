@@ -14,6 +14,8 @@ G_BEGIN_DECLS
 GBytes       *mutual_load_file           (GFile               *file,
                                           GCancellable        *cancellable,
                                           GError             **error);
+GBytes       *mutual_load_path           (const char          *path,
+                                          GError             **error);
 GBytes       *mutual_load_stream         (GInputStream        *stream,
                                           const char          *source,
                                           GCancellable        *cancellable,
