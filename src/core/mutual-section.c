@@ -18,10 +18,47 @@ struct _MutualSection
   char *title;
   char *oid;
   gboolean critical;
-  GListStore *fields;
+  /* MutualField. The section is its own list model: a GListStore per section costs
+   * more than decoding the extension it holds. */
+  GPtrArray *fields;
 };
 
-G_DEFINE_FINAL_TYPE (MutualSection, mutual_section, G_TYPE_OBJECT)
+static void mutual_section_list_model_init (GListModelInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (MutualSection, mutual_section, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL,
+                                                      mutual_section_list_model_init))
+
+static GType
+mutual_section_get_item_type (GListModel *model)
+{
+  return MUTUAL_TYPE_FIELD;
+}
+
+static guint
+mutual_section_get_n_items (GListModel *model)
+{
+  return MUTUAL_SECTION (model)->fields->len;
+}
+
+static gpointer
+mutual_section_get_item (GListModel *model,
+                         guint       position)
+{
+  MutualSection *self = MUTUAL_SECTION (model);
+
+  if (position >= self->fields->len)
+    return NULL;
+  return g_object_ref (g_ptr_array_index (self->fields, position));
+}
+
+static void
+mutual_section_list_model_init (GListModelInterface *iface)
+{
+  iface->get_item_type = mutual_section_get_item_type;
+  iface->get_n_items = mutual_section_get_n_items;
+  iface->get_item = mutual_section_get_item;
+}
 
 /**
  * mutual_section_new:
@@ -53,12 +90,9 @@ mutual_section_add (MutualSection    *self,
                     const char       *value,
                     MutualFieldFlags  flags)
 {
-  g_autoptr(MutualField) field = NULL;
-
   g_return_if_fail (MUTUAL_IS_SECTION (self));
 
-  field = mutual_field_new (id, label, value, flags);
-  g_list_store_append (self->fields, field);
+  g_ptr_array_add (self->fields, mutual_field_new (id, label, value, flags));
 }
 
 /**
@@ -75,6 +109,25 @@ mutual_section_add_take (MutualSection    *self,
   g_autofree char *owned = value;
 
   mutual_section_add (self, id, label, owned, flags);
+}
+
+/**
+ * mutual_section_replace:
+ * @field: (transfer full): the field to put at @position
+ *
+ * For the code that builds the section, before it hands it out.
+ */
+void
+mutual_section_replace (MutualSection *self,
+                        guint          position,
+                        MutualField   *field)
+{
+  g_return_if_fail (MUTUAL_IS_SECTION (self));
+  g_return_if_fail (MUTUAL_IS_FIELD (field));
+  g_return_if_fail (position < self->fields->len);
+
+  g_object_unref (g_ptr_array_index (self->fields, position));
+  g_ptr_array_index (self->fields, position) = field;
 }
 
 void
@@ -132,13 +185,13 @@ mutual_section_get_critical (MutualSection *self)
 /**
  * mutual_section_get_fields:
  *
- * Returns: (transfer none): a list of #MutualField
+ * Returns: (transfer none): a list of #MutualField: the section itself
  */
 GListModel *
 mutual_section_get_fields (MutualSection *self)
 {
   g_return_val_if_fail (MUTUAL_IS_SECTION (self), NULL);
-  return G_LIST_MODEL (self->fields);
+  return G_LIST_MODEL (self);
 }
 
 /**
@@ -150,14 +203,11 @@ const char *
 mutual_section_lookup (MutualSection *self,
                        const char    *field_id)
 {
-  guint n;
-
   g_return_val_if_fail (MUTUAL_IS_SECTION (self), NULL);
 
-  n = g_list_model_get_n_items (G_LIST_MODEL (self->fields));
-  for (guint i = 0; i < n; i++)
+  for (guint i = 0; i < self->fields->len; i++)
     {
-      g_autoptr(MutualField) field = g_list_model_get_item (G_LIST_MODEL (self->fields), i);
+      MutualField *field = g_ptr_array_index (self->fields, i);
 
       if (g_str_equal (mutual_field_get_id (field), field_id))
         return mutual_field_get_value (field);
@@ -174,7 +224,7 @@ mutual_section_finalize (GObject *object)
   g_clear_pointer (&self->id, g_free);
   g_clear_pointer (&self->title, g_free);
   g_clear_pointer (&self->oid, g_free);
-  g_clear_object (&self->fields);
+  g_clear_pointer (&self->fields, g_ptr_array_unref);
 
   G_OBJECT_CLASS (mutual_section_parent_class)->finalize (object);
 }
@@ -190,6 +240,6 @@ mutual_section_class_init (MutualSectionClass *klass)
 static void
 mutual_section_init (MutualSection *self)
 {
-  self->fields = g_list_store_new (MUTUAL_TYPE_FIELD);
+  self->fields = g_ptr_array_new_with_free_func (g_object_unref);
 }
 

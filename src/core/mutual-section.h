@@ -49,6 +49,9 @@ void               mutual_section_add_take     (MutualSection     *self,
                                                 const char        *label,
                                                 char              *value,
                                                 MutualFieldFlags   flags);
+void               mutual_section_replace      (MutualSection     *self,
+                                                guint              position,
+                                                MutualField       *field);
 void               mutual_section_set_extension (MutualSection    *self,
                                                  const char       *oid,
                                                  gboolean          critical);

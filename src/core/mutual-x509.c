@@ -901,26 +901,20 @@ decode_name_constraints (MutualSection        *section,
     }
 
   /* The labels say which list a name is in: "Permitted DNS name". */
-  {
-    GListModel *fields = mutual_section_get_fields (section);
-    guint n = g_list_model_get_n_items (fields);
-    g_autoptr(GPtrArray) relabelled = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (section)); i++)
+    {
+      g_autoptr(MutualField) field = g_list_model_get_item (G_LIST_MODEL (section), i);
+      const char *id = mutual_field_get_id (field);
+      g_autofree char *label = NULL;
 
-    for (guint i = 0; i < n; i++)
-      {
-        g_autoptr(MutualField) field = g_list_model_get_item (fields, i);
-        const char *id = mutual_field_get_id (field);
-        g_autofree char *label = NULL;
-
-        /* Translators: a name constraint, e.g. "Permitted: DNS name". */
-        label = g_strdup_printf (g_str_has_prefix (id, "permitted.") ? _("Permitted: %s")
-                                                                      : _("Excluded: %s"),
-                                 mutual_field_get_label (field));
-        g_ptr_array_add (relabelled, mutual_field_new (id, label, mutual_field_get_value (field),
-                                                       mutual_field_get_flags (field)));
-      }
-    g_list_store_splice (G_LIST_STORE (fields), 0, n, relabelled->pdata, relabelled->len);
-  }
+      /* Translators: a name constraint, e.g. "Permitted: DNS name". */
+      label = g_strdup_printf (g_str_has_prefix (id, "permitted.") ? _("Permitted: %s")
+                                                                    : _("Excluded: %s"),
+                               mutual_field_get_label (field));
+      mutual_section_replace (section, i,
+                              mutual_field_new (id, label, mutual_field_get_value (field),
+                                                mutual_field_get_flags (field)));
+    }
   return TRUE;
 }
 
