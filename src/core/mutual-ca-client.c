@@ -25,8 +25,6 @@
  * against that one root (the system's CAs are not consulted).
  */
 
-G_DEFINE_QUARK (mutual-ca-error-quark, mutual_ca_error)
-
 #define DEFAULT_TIMEOUT_SECONDS 30
 
 typedef struct
