@@ -268,10 +268,8 @@ read_input (const char  *path,
     }
   else
     {
-      g_autoptr(GFile) file = g_file_new_for_commandline_arg (path);
-
       input->source = g_strdup (path);
-      data = mutual_load_file (file, NULL, &input->error);
+      data = mutual_cli_load (path, &input->error);
     }
 
   if (data != NULL)
@@ -411,8 +409,7 @@ run_inspect (MutualCli  *cli,
         }
       for (guint i = 0; trust_files != NULL && trust_files[i] != NULL; i++)
         {
-          g_autoptr(GFile) file = g_file_new_for_commandline_arg (trust_files[i]);
-          g_autoptr(GBytes) data = mutual_load_file (file, NULL, &error);
+          g_autoptr(GBytes) data = mutual_cli_load (trust_files[i], &error);
           g_autoptr(MutualBundle) bundle = NULL;
 
           if (data != NULL)

@@ -387,8 +387,7 @@ load_bundle (const char  *path,
              const char  *password,
              GError     **error)
 {
-  g_autoptr(GFile) file = g_file_new_for_commandline_arg (path);
-  g_autoptr(GBytes) data = mutual_load_file (file, NULL, error);
+  g_autoptr(GBytes) data = mutual_cli_load (path, error);
 
   if (data == NULL)
     return NULL;
@@ -718,7 +717,6 @@ read_targets (const char      *path,
               GArray          *targets,
               GError         **error)
 {
-  g_autoptr(GFile) file = g_file_new_for_commandline_arg (path);
   g_autoptr(GBytes) data = NULL;
   g_auto(GStrv) lines = NULL;
   g_autofree char *text = NULL;
@@ -732,7 +730,7 @@ read_targets (const char      *path,
     }
   else
     {
-      data = mutual_load_file (file, NULL, error);
+      data = mutual_cli_load (path, error);
     }
   if (data == NULL)
     return FALSE;

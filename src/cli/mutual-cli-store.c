@@ -143,8 +143,7 @@ run_import (MutualCli  *cli,
 
   for (int i = 1; i < argc; i++)
     {
-      g_autoptr(GFile) file = g_file_new_for_commandline_arg (argv[i]);
-      g_autoptr(GBytes) data = mutual_load_file (file, NULL, &error);
+      g_autoptr(GBytes) data = mutual_cli_load (argv[i], &error);
       MutualBundle *bundle = NULL;
 
       if (data != NULL)

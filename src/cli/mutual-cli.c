@@ -185,6 +185,14 @@ mutual_cli_parse (MutualCli           *cli,
   return TRUE;
 }
 
+static void
+write_to_stdout (const char *text,
+                 gsize       length,
+                 gpointer    user_data)
+{
+  fwrite (text, 1, length, stdout);
+}
+
 /**
  * mutual_cli_json_begin:
  * @schema: the document's format and version, e.g. "mutualctl.inspect/1"
@@ -198,7 +206,8 @@ MutualJson *
 mutual_cli_json_begin (MutualCli  *cli,
                        const char *schema)
 {
-  MutualJson *json = mutual_json_new (isatty (STDOUT_FILENO));
+  /* Written as it is made: a thousand certificates are megabytes of JSON. */
+  MutualJson *json = mutual_json_new_to_sink (isatty (STDOUT_FILENO), write_to_stdout, NULL);
 
   mutual_json_begin_object (json, NULL);
   mutual_json_string (json, "schema", schema);
@@ -209,17 +218,16 @@ mutual_cli_json_begin (MutualCli  *cli,
  * mutual_cli_json_end:
  * @json: (transfer full): a writer from mutual_cli_json_begin()
  *
- * Closes the top-level object and writes it to standard output.
+ * Closes the top-level object and writes the rest of it to standard output.
  */
 void
 mutual_cli_json_end (MutualCli  *cli,
                      MutualJson *json)
 {
-  g_autofree char *text = NULL;
-
   mutual_json_end_object (json);
-  text = mutual_json_free_to_string (json);
-  g_print ("%s\n", text);
+  mutual_json_finish (json);
+  fputc ('\n', stdout);
+  fflush (stdout);
 }
 
 /**
@@ -350,6 +358,28 @@ mutual_cli_print (const char *format,
   va_start (args, format);
   vprintf (format, args);
   va_end (args);
+}
+
+/**
+ * mutual_cli_load:
+ * @arg: a file name from the command line, or a URI
+ *
+ * Reads an input file within the importer's size limit. A plain file name is read
+ * directly; only a URI goes through GIO's virtual file system.
+ *
+ * Returns: (transfer full): the bytes, or %NULL with @error set
+ */
+GBytes *
+mutual_cli_load (const char  *arg,
+                 GError     **error)
+{
+  g_autoptr(GFile) file = NULL;
+
+  if (g_uri_peek_scheme (arg) == NULL)
+    return mutual_load_path (arg, error);
+
+  file = g_file_new_for_commandline_arg (arg);
+  return mutual_load_file (file, NULL, error);
 }
 
 #define MAX_PASSWORD_LENGTH 1024

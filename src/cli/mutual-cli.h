@@ -66,6 +66,8 @@ void         mutual_cli_print_section   (MutualSection       *section,
                                          gboolean             show_title);
 void         mutual_cli_print_sections  (GPtrArray           *sections,
                                          gboolean             all_fields);
+GBytes      *mutual_cli_load            (const char       *arg,
+                                         GError          **error);
 char        *mutual_cli_read_password_file (const char       *path,
                                             GError          **error);
 char        *mutual_cli_prompt_password    (const char       *prompt);
