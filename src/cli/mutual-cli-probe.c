@@ -482,41 +482,20 @@ load_identity_from_store (Settings    *settings,
                           int         *exit_code,
                           GError     **error)
 {
-  g_autoptr(MutualIdentityStore) store = mutual_identity_store_new ();
-  g_autoptr(MutualIdentity) identity = NULL;
+  const MutualCliServices *services = mutual_cli_get_services (error);
   g_autoptr(MutualBundle) bundle = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
   GPtrArray *keys;
 
-  *exit_code = MUTUAL_EXIT_UNAVAILABLE;
-  mutual_identity_store_refresh_async (store, NULL, mutual_cli_result_cb, &result);
-  mutual_cli_wait (&result);
-  if (!mutual_identity_store_refresh_finish (store, result, error))
+  *exit_code = MUTUAL_EXIT_FAILED;
+  if (services == NULL)
     return FALSE;
-  g_clear_object (&result);
-
-  identity = mutual_identity_store_lookup (store, name, error);
-  if (identity == NULL)
-    {
-      *exit_code = MUTUAL_EXIT_INPUT;
-      return FALSE;
-    }
-
-  mutual_identity_store_load_credentials_async (store, identity, NULL, mutual_cli_result_cb, &result);
-  mutual_cli_wait (&result);
-  bundle = mutual_identity_store_load_credentials_finish (store, result, error);
+  bundle = services->load_identity (name, &settings->identity_label, exit_code, error);
   if (bundle == NULL)
-    {
-      if ((*error)->domain == MUTUAL_ERROR &&
-          ((*error)->code == MUTUAL_ERROR_ITEM_UNREADABLE || (*error)->code == MUTUAL_ERROR_NOT_FOUND))
-        *exit_code = MUTUAL_EXIT_FAILED;
-      return FALSE;
-    }
+    return FALSE;
 
   keys = mutual_bundle_get_keys (bundle);
   settings->chain = g_ptr_array_ref (mutual_bundle_get_certificates (bundle));
   settings->key = g_object_ref (g_ptr_array_index (keys, 0));
-  settings->identity_label = g_strdup (mutual_identity_get_label (identity));
   return TRUE;
 }
 

@@ -18,21 +18,27 @@ struct _MutualCli
   gboolean json;
 };
 
-static const MutualCliCommand *commands[] = {
-  &mutual_cli_command_inspect,
-  &mutual_cli_command_import,
-  &mutual_cli_command_list,
-  &mutual_cli_command_show,
-  &mutual_cli_command_export,
-  &mutual_cli_command_rename,
-  &mutual_cli_command_remove,
-  &mutual_cli_command_enroll,
-  &mutual_cli_command_renew,
-  &mutual_cli_command_set_renewal,
-  &mutual_cli_command_status,
-  &mutual_cli_command_agent,
-  &mutual_cli_command_probe,
-  &mutual_cli_command_version,
+/* Every command, in the order --help lists them. Those without a definition here are
+ * in the mutualctl-services module, loaded when one of them runs. */
+static const struct
+{
+  const char *name;
+  const MutualCliCommand *command;
+} commands[] = {
+  { "inspect", &mutual_cli_command_inspect },
+  { "import", NULL },
+  { "list", NULL },
+  { "show", NULL },
+  { "export", NULL },
+  { "rename", NULL },
+  { "remove", NULL },
+  { "enroll", NULL },
+  { "renew", NULL },
+  { "set-renewal", NULL },
+  { "status", NULL },
+  { "agent", NULL },
+  { "probe", &mutual_cli_command_probe },
+  { "version", NULL },
 };
 
 static const struct
@@ -83,10 +89,11 @@ static char *
 top_level_help (void)
 {
   GString *out = g_string_new (NULL);
+  g_autofree char *unavailable = NULL;
   int width = 0;
 
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
-    width = MAX (width, (int) strlen (commands[i]->name));
+    width = MAX (width, (int) strlen (commands[i].name));
   width = MAX (width, (int) strlen ("help"));
 
   g_string_append_printf (out, "%s\n", _("Usage:"));
@@ -98,8 +105,17 @@ top_level_help (void)
   g_string_append_printf (out, "%s\n", _("Commands:"));
   g_string_append_printf (out, "  %-*s  %s\n", width, "help", _("Show the help of a command"));
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
-    g_string_append_printf (out, "  %-*s  %s\n", width, commands[i]->name,
-                            _(commands[i]->summary));
+    {
+      g_autoptr(GError) error = NULL;
+      const MutualCliCommand *command = mutual_cli_find_command (commands[i].name, &error);
+
+      if (command != NULL)
+        g_string_append_printf (out, "  %-*s  %s\n", width, command->name, _(command->summary));
+      else if (unavailable == NULL)
+        unavailable = g_strdup (error->message);
+    }
+  if (unavailable != NULL)
+    g_string_append_printf (out, "\n%s\n", unavailable);
   g_string_append_printf (out, "\n%s\n", _("Options:"));
   g_string_append_printf (out, "  -h, --help   %s\n", _("Show this help"));
   g_string_append_printf (out, "  --version    %s\n\n", _("Show the version of mutualctl"));
@@ -120,13 +136,51 @@ top_level_help (void)
   return g_string_free (out, FALSE);
 }
 
-static const MutualCliCommand *
-find_command (const char *name)
+static gboolean
+is_command (const char *name)
 {
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     {
-      if (g_str_equal (commands[i]->name, name))
-        return commands[i];
+      if (g_str_equal (commands[i].name, name))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+/**
+ * mutual_cli_find_command:
+ *
+ * Loads the services module when the command is one of its own.
+ *
+ * Returns: (nullable): the command; %NULL for an unknown name, with @error unset, or
+ *   with @error set when the module holding the command cannot be loaded
+ */
+const MutualCliCommand *
+mutual_cli_find_command (const char  *name,
+                         GError     **error)
+{
+  const MutualCliServices *services;
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      if (!g_str_equal (commands[i].name, name))
+        continue;
+      if (commands[i].command != NULL)
+        return commands[i].command;
+
+      services = mutual_cli_get_services (error);
+      if (services == NULL)
+        return NULL;
+      for (guint j = 0; services->commands[j] != NULL; j++)
+        {
+          if (g_str_equal (services->commands[j]->name, name))
+            return services->commands[j];
+        }
+      g_set_error (error, MUTUAL_ERROR, MUTUAL_ERROR_FAILED,
+                   _("The installed module of keyring and CA commands has no “%s” command: it "
+                     "is from another version of mutualctl. Reinstall Mutual."), name);
+      return NULL;
     }
 
   return NULL;
@@ -277,7 +331,10 @@ mutual_cli_fail (MutualCli    *cli,
                  MutualExit    exit_code,
                  const GError *error)
 {
-  g_printerr ("mutualctl %s: %s\n", cli->command->name, error->message);
+  if (cli->command != NULL)
+    g_printerr ("mutualctl %s: %s\n", cli->command->name, error->message);
+  else
+    g_printerr ("mutualctl: %s\n", error->message);
   if (cli->json)
     json_error (cli, exit_code, g_quark_to_string (error->domain), error->code, error->message);
 
@@ -512,23 +569,23 @@ mutual_cli_main (int    argc,
                  char **argv)
 {
   MutualCli cli = { NULL, FALSE };
+  g_autoptr(GError) error = NULL;
   const char *name;
 
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
-  mutual_ca_client_prepare_process ();
 
   /* The program name starts --help's usage line: "mutualctl version [OPTION…]" reads
    * better than a bare "mutualctl" for a command. It can be set only once. */
-  if (argc >= 2 && find_command (argv[1]) != NULL)
+  if (argc >= 2 && is_command (argv[1]))
     {
       g_autofree char *prgname = g_strdup_printf ("mutualctl %s", argv[1]);
 
       g_set_prgname (prgname);
     }
-  else if (argc >= 3 && g_str_equal (argv[1], "help") && find_command (argv[2]) != NULL)
+  else if (argc >= 3 && g_str_equal (argv[1], "help") && is_command (argv[2]))
     {
       g_autofree char *prgname = g_strdup_printf ("mutualctl %s", argv[2]);
 
@@ -560,7 +617,7 @@ mutual_cli_main (int    argc,
 
   if (g_str_equal (name, "--version"))
     {
-      g_print ("mutualctl %s\n", mutual_version_string ());
+      g_print ("mutualctl %s\n", PACKAGE_VERSION);
       return MUTUAL_EXIT_OK;
     }
 
@@ -571,13 +628,20 @@ mutual_cli_main (int    argc,
 
       if (argc > 3)
         return mutual_cli_usage_error (&cli, _("“help” takes at most one command name"));
-      cli.command = find_command (argv[2]);
+      cli.command = mutual_cli_find_command (argv[2], &error);
+      if (error != NULL)
+        return mutual_cli_fail (&cli, MUTUAL_EXIT_FAILED, error);
       if (cli.command == NULL)
         return mutual_cli_usage_error (&cli, _("Unknown command “%s”"), argv[2]);
       return cli.command->run (&cli, 3, help_argv + 1);
     }
 
-  cli.command = find_command (name);
+  cli.command = mutual_cli_find_command (name, &error);
+  if (error != NULL)
+    {
+      cli.json = argv_has_json (argc, argv);
+      return mutual_cli_fail (&cli, MUTUAL_EXIT_FAILED, error);
+    }
   if (cli.command == NULL)
     {
       cli.json = argv_has_json (argc, argv);

@@ -33,6 +33,28 @@ typedef struct
   int (*run) (MutualCli *cli, int argc, char **argv);
 } MutualCliCommand;
 
+/* The keyring and CA side of mutualctl: the module mutualctl-services, loaded on first
+ * use by mutual_cli_get_services() (mutual-cli-loader.c). */
+typedef struct
+{
+  /* Its commands, ending with NULL. */
+  const MutualCliCommand * const *commands;
+  /* For `probe --identity`: the stored identity's chain and key, and its label. On
+   * failure @exit_code says which exit status the error calls for. */
+  MutualBundle *(*load_identity) (const char  *name,
+                                  char       **label,
+                                  int         *exit_code,
+                                  GError     **error);
+} MutualCliServices;
+
+/* The module's entry point, looked up by this name. */
+typedef const MutualCliServices *(*MutualCliServicesInit) (void);
+#define MUTUAL_CLI_SERVICES_INIT "mutual_cli_services_init"
+
+const MutualCliServices *mutual_cli_get_services (GError **error);
+const MutualCliCommand  *mutual_cli_find_command (const char *name,
+                                                  GError    **error);
+
 gboolean     mutual_cli_parse           (MutualCli           *cli,
                                          const GOptionEntry  *entries,
                                          int                 *argc,
@@ -83,7 +105,8 @@ MutualIdentity *mutual_cli_find_identity   (MutualIdentityStore *store,
 int          mutual_cli_main            (int                  argc,
                                          char               **argv);
 
-/* Commands, one per file. */
+/* Commands, one per file. inspect and probe are in the executable, the others in the
+ * mutualctl-services module. */
 extern const MutualCliCommand mutual_cli_command_agent;
 extern const MutualCliCommand mutual_cli_command_enroll;
 extern const MutualCliCommand mutual_cli_command_export;
