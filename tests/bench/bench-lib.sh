@@ -65,3 +65,22 @@ instructions() {
   awk -v name="$name" -v a="$a" -v b="$b" 'BEGIN {
     printf "%s: mutualctl %.1f M instructions, reference %.1f M, ratio %.2f\n", name, a / 1e6, b / 1e6, a / b }'
 }
+
+# faults NAME -- OURS... -- REFERENCE...: page faults of one run of each. Every page a
+# process touches first costs one; on a virtual machine that is microseconds each, so
+# start-up (libraries mapped and relocated) and peak memory show up here.
+faults() {
+  local name=$1
+  shift 2
+  python3 - "$name" "$@" <<'PY'
+import resource, subprocess, sys
+name, args = sys.argv[1], sys.argv[2:]
+split = args.index("--")
+counts = []
+for command in (args[:split], args[split + 1:]):
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_minflt
+    subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    counts.append(resource.getrusage(resource.RUSAGE_CHILDREN).ru_minflt - before)
+print(f"{name}: mutualctl {counts[0]} page faults, reference {counts[1]}, ratio {counts[0] / counts[1]:.2f}")
+PY
+}
