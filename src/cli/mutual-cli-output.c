@@ -2,13 +2,29 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "mutual-cli.h"
 
-/* Text output shared by the commands that show certificates. */
+/* Text output shared by the commands that show certificates. A CA bundle is thousands
+ * of lines: they are written with fputs() and fwrite(), not through printf(). */
 
 #define HEX_WIDTH 48
+
+static void
+put_spaces (int count)
+{
+  static const char spaces[] = "                                ";
+
+  while (count > 0)
+    {
+      int n = MIN (count, (int) sizeof spaces - 1);
+
+      fwrite (spaces, 1, n, stdout);
+      count -= n;
+    }
+}
 
 static int
 label_width (GListModel *fields)
@@ -28,9 +44,8 @@ static void
 print_padded (const char *text,
               int         width)
 {
-  int pad = width - (int) g_utf8_strlen (text, -1);
-
-  mutual_cli_print ("%s%*s", text, MAX (pad, 0), "");
+  fputs (text, stdout);
+  put_spaces (width - (int) g_utf8_strlen (text, -1));
 }
 
 /* Long unbroken values (hex) are folded so that their lines line up. */
@@ -42,15 +57,17 @@ print_value (const char *value,
 
   if (length <= HEX_WIDTH || strchr (value, ' ') != NULL)
     {
-      mutual_cli_print ("%s\n", value);
+      fputs (value, stdout);
+      fputc ('\n', stdout);
       return;
     }
 
   for (gsize offset = 0; offset < length; offset += HEX_WIDTH)
     {
       if (offset > 0)
-        mutual_cli_print ("%*s", indent, "");
-      mutual_cli_print ("%.*s\n", (int) MIN ((gsize) HEX_WIDTH, length - offset), value + offset);
+        put_spaces (indent);
+      fwrite (value + offset, 1, MIN ((gsize) HEX_WIDTH, length - offset), stdout);
+      fputc ('\n', stdout);
     }
 }
 
@@ -78,7 +95,7 @@ mutual_cli_print_section (MutualSection *section,
     {
       g_autoptr(MutualField) field = g_list_model_get_item (fields, i);
 
-      mutual_cli_print ("%*s", indent, "");
+      put_spaces (indent);
       print_padded (mutual_field_get_label (field), width + 2);
       print_value (mutual_field_get_value (field), indent + width + 2);
     }
