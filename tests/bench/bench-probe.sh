@@ -10,7 +10,7 @@
 # Benchmarks print figures; they never fail on a time.
 set -eu
 mutualctl=$1
-pki=$2/pki
+pki=$2
 fleet=${3:-1000}
 . "$(dirname "$0")/bench-lib.sh"
 
