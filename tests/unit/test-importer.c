@@ -5,7 +5,10 @@
 
 #include "config.h"
 
+#include <fcntl.h>
+#include <glib/gstdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "mutual-core.h"
 
@@ -247,6 +250,68 @@ test_too_large (void)
   g_assert_null (loaded);
   g_assert_error (error, MUTUAL_ERROR, MUTUAL_ERROR_TOO_LARGE);
   g_assert_nonnull (strstr (error->message, "standard input"));
+}
+
+/* mutual_load_path(), which the CLI uses for plain file names: the same bytes and the
+ * same errors as through GIO, for regular files, pipes, missing files, folders and
+ * files over the limit (a sparse file, which costs no disk). */
+static void
+test_load_path (void)
+{
+  g_autofree char *fixture = g_build_filename (g_getenv ("MUTUAL_FIXTURES"), "client-rsa2048-fullchain.pem", NULL);
+  g_autoptr(GBytes) expected = fixture_bytes ("client-rsa2048-fullchain.pem");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) data = NULL;
+  g_autofree char *folder = NULL;
+  g_autofree char *sparse = NULL;
+  int fds[2];
+  int fd;
+
+  data = mutual_load_path (fixture, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_bytes_equal (data, expected));
+  g_clear_pointer (&data, g_bytes_unref);
+
+  data = mutual_load_path ("/nonexistent/client.pem", &error);
+  g_assert_null (data);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_assert_nonnull (strstr (error->message, "/nonexistent/client.pem"));
+  g_clear_error (&error);
+
+  data = mutual_load_path (g_getenv ("MUTUAL_FIXTURES"), &error);
+  g_assert_null (data);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY);
+  g_clear_error (&error);
+
+  folder = g_dir_make_tmp ("mutual-load-XXXXXX", &error);
+  g_assert_no_error (error);
+  sparse = g_build_filename (folder, "huge.pem", NULL);
+  fd = g_open (sparse, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (ftruncate (fd, (off_t) MUTUAL_IMPORT_MAX_SIZE + 1), ==, 0);
+  close (fd);
+  data = mutual_load_path (sparse, &error);
+  g_assert_null (data);
+  g_assert_error (error, MUTUAL_ERROR, MUTUAL_ERROR_TOO_LARGE);
+  g_assert_nonnull (strstr (error->message, "huge.pem"));
+  g_clear_error (&error);
+  g_unlink (sparse);
+  g_rmdir (folder);
+
+  /* A pipe has no size to check first: it is read to its end, within the limit. */
+  g_assert_cmpint (pipe (fds), ==, 0);
+  {
+    gsize length;
+    const char *bytes = g_bytes_get_data (expected, &length);
+    g_autofree char *path = g_strdup_printf ("/proc/self/fd/%d", fds[0]);
+
+    g_assert_cmpint (write (fds[1], bytes, length), ==, (gssize) length);
+    close (fds[1]);
+    data = mutual_load_path (path, &error);
+    g_assert_no_error (error);
+    g_assert_true (g_bytes_equal (data, expected));
+    close (fds[0]);
+  }
 }
 
 static void
@@ -532,6 +597,7 @@ main (int    argc,
   g_test_add_func ("/importer/notes-and-requirements", test_notes_and_requirements);
   g_test_add_func ("/importer/too-large", test_too_large);
   g_test_add_func ("/importer/load-file-errors", test_load_file_errors);
+  g_test_add_func ("/importer/load-path", test_load_path);
   g_test_add_func ("/importer/damaged-inputs", test_damaged_inputs);
   g_test_add_func ("/importer/extension-sections", test_extension_sections);
   g_test_add_func ("/importer/names", test_names);

@@ -85,6 +85,69 @@ test_pretty (void)
   check_sample (TRUE);
 }
 
+/* Writes a document of about 2 MB, enough for many pieces, with @json. */
+static void
+write_large (MutualJson *json)
+{
+  mutual_json_begin_object (json, NULL);
+  mutual_json_begin_array (json, "certificates");
+  for (guint i = 0; i < 20000; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("client-%u \"quoted\"", i);
+
+      mutual_json_begin_object (json, NULL);
+      mutual_json_string (json, "subject_name", name);
+      mutual_json_int (json, "index", i);
+      mutual_json_string (json, "sha256", "AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89");
+      mutual_json_end_object (json);
+    }
+  mutual_json_end_array (json);
+  mutual_json_end_object (json);
+}
+
+static void
+collect (const char *text,
+         gsize       length,
+         gpointer    user_data)
+{
+  GPtrArray *pieces = user_data;
+
+  g_assert_cmpuint (length, >, 0);
+  g_ptr_array_add (pieces, g_strndup (text, length));
+}
+
+/* A writer with a sink hands over the same document, in pieces of bounded size, the
+ * first of them before the document is finished. */
+static void
+test_sink (void)
+{
+  for (int pretty = 0; pretty <= 1; pretty++)
+    {
+      MutualJson *buffered = mutual_json_new (pretty);
+      g_autoptr(GPtrArray) pieces = g_ptr_array_new_with_free_func (g_free);
+      MutualJson *streamed = mutual_json_new_to_sink (pretty, collect, pieces);
+      g_autofree char *expected = NULL;
+      g_autoptr(GString) joined = g_string_new (NULL);
+
+      write_large (buffered);
+      expected = mutual_json_free_to_string (buffered);
+
+      write_large (streamed);
+      g_assert_cmpuint (pieces->len, >, 10);
+      mutual_json_finish (streamed);
+
+      for (guint i = 0; i < pieces->len; i++)
+        {
+          const char *piece = g_ptr_array_index (pieces, i);
+
+          /* Handed over soon after 32 KiB: one value more at most. */
+          g_assert_cmpuint (strlen (piece), <, 40 * 1024);
+          g_string_append (joined, piece);
+        }
+      g_assert_cmpstr (joined->str, ==, expected);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -93,6 +156,7 @@ main (int    argc,
 
   g_test_add_func ("/json/compact", test_compact);
   g_test_add_func ("/json/pretty", test_pretty);
+  g_test_add_func ("/json/sink", test_sink);
 
   return g_test_run ();
 }
