@@ -283,21 +283,6 @@ steps_changed_cb (GListModel *steps,
     }
 }
 
-static const char *
-severity_text (MutualFindingSeverity severity)
-{
-  switch (severity)
-    {
-    case MUTUAL_FINDING_ERROR:
-      return _("Error");
-    case MUTUAL_FINDING_WARNING:
-      return _("Warning");
-    case MUTUAL_FINDING_INFO:
-    default:
-      return _("Note");
-    }
-}
-
 static void
 print_wrapped (const char *text,
                int         indent)
@@ -341,7 +326,7 @@ print_findings (MutualProbe *probe)
       const char * const *evidence = mutual_finding_get_evidence (finding);
       g_autofree char *title = NULL;
 
-      title = g_strdup_printf ("%s%s: %s [%s]", severity_text (mutual_finding_get_severity (finding)),
+      title = g_strdup_printf ("%s%s: %s [%s]", mutual_finding_severity_get_label (mutual_finding_get_severity (finding)),
                                mutual_finding_get_certain (finding) ? "" : _(" (probable)"),
                                mutual_finding_get_title (finding), mutual_finding_get_id (finding));
       mutual_cli_print ("\n");

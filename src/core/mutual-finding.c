@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "mutual-finding.h"
 
 /**
@@ -163,4 +165,25 @@ mutual_finding_init (MutualFinding *self)
 {
   self->evidence = g_ptr_array_new_with_free_func (g_free);
   g_ptr_array_add (self->evidence, NULL);
+}
+
+/**
+ * mutual_finding_severity_get_label:
+ *
+ * Returns: the severity as a word, translated, for the text report and screen readers
+ */
+const char *
+mutual_finding_severity_get_label (MutualFindingSeverity severity)
+{
+  switch (severity)
+    {
+    case MUTUAL_FINDING_ERROR:
+      return _("Error");
+    case MUTUAL_FINDING_WARNING:
+      return _("Warning");
+    case MUTUAL_FINDING_INFO:
+      return _("Note");
+    default:
+      g_return_val_if_reached ("");
+    }
 }

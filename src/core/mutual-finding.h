@@ -34,6 +34,7 @@ void                   mutual_finding_add_evidence    (MutualFinding         *se
                                                        const char            *evidence);
 const char            *mutual_finding_get_id          (MutualFinding         *self);
 MutualFindingSeverity  mutual_finding_get_severity    (MutualFinding         *self);
+const char            *mutual_finding_severity_get_label (MutualFindingSeverity severity);
 gboolean               mutual_finding_get_certain     (MutualFinding         *self);
 const char            *mutual_finding_get_title       (MutualFinding         *self);
 const char            *mutual_finding_get_explanation (MutualFinding         *self);

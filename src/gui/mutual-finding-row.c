@@ -28,27 +28,6 @@ struct _MutualFindingRow
 
 G_DEFINE_FINAL_TYPE (MutualFindingRow, mutual_finding_row, GTK_TYPE_LIST_BOX_ROW)
 
-/**
- * mutual_finding_severity_get_label:
- *
- * Returns: the severity as a word, for screen readers and the text report
- */
-const char *
-mutual_finding_severity_get_label (MutualFindingSeverity severity)
-{
-  switch (severity)
-    {
-    case MUTUAL_FINDING_ERROR:
-      return _("Error");
-    case MUTUAL_FINDING_WARNING:
-      return _("Warning");
-    case MUTUAL_FINDING_INFO:
-      return _("Note");
-    default:
-      g_return_val_if_reached ("");
-    }
-}
-
 MutualFinding *
 mutual_finding_row_get_finding (MutualFindingRow *self)
 {

@@ -13,6 +13,5 @@ G_DECLARE_FINAL_TYPE (MutualFindingRow, mutual_finding_row, MUTUAL, FINDING_ROW,
 
 GtkWidget     *mutual_finding_row_new           (MutualFinding         *finding);
 MutualFinding *mutual_finding_row_get_finding   (MutualFindingRow      *self);
-const char    *mutual_finding_severity_get_label (MutualFindingSeverity severity);
 
 G_END_DECLS
