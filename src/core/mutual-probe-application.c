@@ -388,9 +388,22 @@ begin_application (MutualProbe *self)
     case MUTUAL_PROTOCOL_HTTPS:
       {
         const char *name = _mutual_probe_get_sni (self);
-        g_autofree char *request =
-          g_strdup_printf ("GET / HTTP/1.1\r\nHost: %s\r\nUser-Agent: mutual-probe\r\nConnection: close\r\n\r\n",
-                           name ? name : self->host);
+        g_autofree char *host = NULL;
+        g_autofree char *request = NULL;
+
+        /* RFC 9110: an IPv6 literal goes in brackets, and a port other than 443 after
+         * the name; nginx answers 400 to "Host: ::1". */
+        if (name == NULL)
+          name = self->host;
+        host = g_strdup_printf (strchr (name, ':') != NULL ? "[%s]" : "%s", name);
+        if (mutual_probe_get_port (self) != 443)
+          {
+            g_autofree char *bare = g_steal_pointer (&host);
+
+            host = g_strdup_printf ("%s:%u", bare, mutual_probe_get_port (self));
+          }
+        request = g_strdup_printf ("GET / HTTP/1.1\r\nHost: %s\r\nUser-Agent: mutual-probe\r\nConnection: close\r\n\r\n",
+                                   host);
 
         transcript (self, "→", request, strcspn (request, "\r"));
         application_queue (self, request, strlen (request));
