@@ -80,6 +80,19 @@ diagnose_reachability (Diagnosis *d)
   guint port = mutual_probe_get_port (d->probe);
   MutualFinding *f;
 
+  if (e->address_family_excluded)
+    {
+      gboolean ipv6 = strchr (host, ':') != NULL;
+
+      add (d, "address-family-excluded", MUTUAL_FINDING_ERROR, TRUE,
+           g_strdup_printf (ipv6 ? _("%s is an IPv6 address, and only IPv4 was allowed")
+                                 : _("%s is an IPv4 address, and only IPv6 was allowed"), host),
+           g_strdup_printf (_("The probe was limited to one IP version, and %s is of the other: "
+                              "there was nothing to connect to, and nothing was sent."), host),
+           _("Give an address of the allowed version or a host name, or allow both IP versions."));
+      return TRUE;
+    }
+
   if (e->resolve_failed)
     {
       f = add (d, "name-does-not-resolve", MUTUAL_FINDING_ERROR, TRUE,

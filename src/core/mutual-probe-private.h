@@ -14,6 +14,8 @@ typedef struct
   /* Name resolution */
   gboolean resolve_failed;
   char *resolve_error;
+  /* The address given is of the family the probe was told not to use. */
+  gboolean address_family_excluded;
   GPtrArray *addresses;                  /* char *, in the order tried */
 
   /* TCP */

@@ -809,6 +809,18 @@ begin_resolve (MutualProbe *self)
 
   begin_step (self, MUTUAL_STEP_RESOLVE, title);
 
+  if (literal != NULL && self->family != G_SOCKET_FAMILY_INVALID &&
+      g_inet_address_get_family (literal) != self->family)
+    {
+      self->evidence.address_family_excluded = TRUE;
+      g_ptr_array_add (self->evidence.addresses, g_strdup (self->host));
+      _mutual_probe_step_add (self->step, "address", _("Address"), self->host);
+      fail_step (self, self->family == G_SOCKET_FAMILY_IPV6 ? _("Only IPv6 is allowed, and this is an IPv4 address")
+                                                            : _("Only IPv4 is allowed, and this is an IPv6 address"),
+                 MUTUAL_PROBE_UNREACHABLE);
+      return;
+    }
+
   if (literal != NULL)
     {
       self->addresses = g_list_append (NULL, g_object_ref (literal));
