@@ -550,8 +550,12 @@ run_one (MutualCli      *cli,
         ? g_strdup_printf (_("with the identity “%s”"), settings->identity_label)
         : g_strdup (_("without a client certificate"));
 
+      /* An IPv6 address is written in brackets before its port, as it is typed. */
+      g_autofree char *host = g_strdup_printf (strchr (target->host, ':') ? "[%s]" : "%s",
+                                               target->host);
+
       /* Translators: e.g. "Probing db.example.org:5432 (postgres) with the identity “alice”". */
-      mutual_cli_print (_("Probing %s:%u (%s) %s\n\n"), target->host, target->port,
+      mutual_cli_print (_("Probing %s:%u (%s) %s\n\n"), host, target->port,
                         mutual_protocol_to_string (target->protocol), who);
       g_signal_connect (mutual_probe_get_steps (probe), "items-changed", G_CALLBACK (steps_changed_cb), NULL);
     }
