@@ -1049,6 +1049,12 @@ check_config (MutualPeerKind           kind,
                    "%s cannot staple an OCSP response", kinds[kind].name);
       return FALSE;
     }
+  if (config->also_ipv6 && kind != MUTUAL_PEER_NGINX)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   "only the nginx peer listens on ::1 as well");
+      return FALSE;
+    }
   if (kind == MUTUAL_PEER_MOSQUITTO && config->client_auth == MUTUAL_PEER_CLIENT_AUTH_REQUEST)
     {
       /* mosquitto either requires a certificate (require_certificate true) or does not
@@ -1339,6 +1345,8 @@ configure_nginx (MutualPeer              *self,
                           "    ssl_verify_depth 4;\n",
                           dir, dir, dir, dir, dir, dir, dir, dir, dir, self->port, dir, dir,
                           protocols, verify);
+  if (config->also_ipv6)
+    g_string_append_printf (conf, "    listen [::1]:%u ssl;\n", self->port);
   if (has_client_cas (config))
     g_string_append_printf (conf, "    ssl_client_certificate %s/client-ca.pem;\n", dir);
   if (config->crl_file != NULL)

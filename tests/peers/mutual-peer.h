@@ -86,6 +86,9 @@ typedef struct
    * Certificate message declares exactly what it sends. */
   guint huge_chain_count;
 
+  /* nginx: also listen on [::1] at the same port (IPv6 loopback). Other kinds refuse it. */
+  gboolean also_ipv6;
+
   /* How long the start may take before it fails (default 20 s, PostgreSQL 60 s). */
   guint startup_timeout_ms;
 } MutualPeerConfig;

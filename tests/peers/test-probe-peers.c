@@ -524,6 +524,65 @@ test_server (gconstpointer data)
     }
 }
 
+/* IPv6 ------------------------------------------------------------------------------ */
+
+/* nginx on [::1] as well: the probe reaches it by its IPv6 literal, presents the
+ * identity and reads the verdict as over IPv4; the server certificate names ::1. The
+ * forced IPv6 family with an IPv4 literal finds no address and says so. */
+static void
+test_ipv6 (void)
+{
+  MutualPeerConfig config = server_config (MUTUAL_PEER_NGINX, MUTUAL_PEER_CLIENT_AUTH_REQUIRE,
+                                           MUTUAL_PEER_TLS_1_2_AND_1_3);
+  g_autoptr(MutualPeer) peer = NULL;
+  g_autoptr(GPtrArray) runs = g_ptr_array_new_with_free_func ((GDestroyNotify) run_free);
+  static const ClientFault cases[] = { FAULT_NONE_GOOD, FAULT_NO_CERTIFICATE, FAULT_EXPIRED };
+  Run *run;
+
+  config.also_ipv6 = TRUE;
+  peer = start_peer (MUTUAL_PEER_NGINX, &config);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *label = g_strdup_printf ("nginx on ::1 | %s", faults[cases[i]].name);
+
+      run = run_new ("::1", mutual_peer_get_port (peer), MUTUAL_PROTOCOL_HTTPS, label);
+      mutual_probe_set_family (run->probe, G_SOCKET_FAMILY_IPV6);
+      set_identity (run->probe, cases[i]);
+      g_ptr_array_add (runs, run);
+    }
+  run = run_new ("127.0.0.1", mutual_peer_get_port (peer), MUTUAL_PROTOCOL_HTTPS,
+                 "IPv4 literal, IPv6 only");
+  mutual_probe_set_family (run->probe, G_SOCKET_FAMILY_IPV6);
+  set_identity (run->probe, FAULT_NONE_GOOD);
+  g_ptr_array_add (runs, run);
+  run_all (runs, PROBE_TOTAL_MS);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      /* server_kinds[2] is nginx requiring a certificate. */
+      ServerCase nginx = { &server_kinds[2], MUTUAL_PEER_TLS_1_2_AND_1_3 };
+      Expected expected = expected_for (&nginx, cases[i]);
+
+      run = g_ptr_array_index (runs, i);
+      g_assert_nonnull (run);
+      if (!check_run (run, expected.outcome, expected.finding))
+        {
+          g_autofree char *log = mutual_peer_dup_log (peer);
+
+          g_test_message ("server log:\n%s", log);
+          g_test_fail_printf ("%s: misdiagnosed", run->label);
+        }
+    }
+  run = g_ptr_array_index (runs, G_N_ELEMENTS (cases));
+  g_assert_nonnull (run);
+  g_assert_true (run->ok);
+  g_test_message ("IPv4 literal with IPv6 only: %s, %s",
+                  mutual_probe_outcome_to_string (mutual_probe_get_outcome (run->probe)),
+                  primary_id (run));
+  g_assert_cmpint (mutual_probe_get_outcome (run->probe), ==, MUTUAL_PROBE_UNREACHABLE);
+}
+
 /* Server-side faults, once each ------------------------------------------------------ */
 
 static const struct
@@ -788,6 +847,7 @@ main (int    argc,
     }
   g_test_add_func ("/probe-peers/server-faults", test_server_faults);
   g_test_add_func ("/probe-peers/hostile", test_hostile);
+  g_test_add_func ("/probe-peers/ipv6", test_ipv6);
 
   status = g_test_run ();
 
