@@ -698,7 +698,7 @@ mutual_certificate_get_sections (MutualCertificate *self,
                                                       _("Issuer")));
   g_ptr_array_add (sections, validity_section (self, now));
   g_ptr_array_add (sections, identifiers_section (self));
-  g_ptr_array_add (sections, _mutual_public_key_section (self->pubkey));
+  g_ptr_array_add (sections, _mutual_public_key_section (self->pubkey, self->has_spki_sha256 ? self->spki_sha256 : NULL));
   add_extension_sections (self, sections);
   g_ptr_array_add (sections, signature_section (self));
 

@@ -247,7 +247,7 @@ mutual_request_get_sections (MutualRequest *self)
                                                         _("Subject")));
       gnutls_x509_dn_deinit (dn);
     }
-  g_ptr_array_add (sections, _mutual_public_key_section (self->pubkey));
+  g_ptr_array_add (sections, _mutual_public_key_section (self->pubkey, NULL));
   g_ptr_array_add (sections, attributes_section (self));
   add_extension_sections (self, sections);
 

@@ -25,7 +25,8 @@ void           _mutual_dn_to_json           (gnutls_x509_dn_t      dn,
 MutualSection *_mutual_extension_to_section (const char           *oid,
                                              gboolean              critical,
                                              const gnutls_datum_t *value);
-MutualSection *_mutual_public_key_section   (gnutls_pubkey_t       pubkey);
+MutualSection *_mutual_public_key_section   (gnutls_pubkey_t       pubkey,
+                                             const guint8         *spki_sha256);
 void           _mutual_public_key_to_json   (gnutls_pubkey_t       pubkey,
                                              const guint8         *spki_sha256,
                                              MutualJson           *json,

@@ -1193,8 +1193,13 @@ _mutual_public_key_describe (gnutls_pubkey_t pubkey)
     }
 }
 
+/**
+ * _mutual_public_key_section:
+ * @spki_sha256: (nullable): the key's SPKI digest, if the caller has it already
+ */
 MutualSection *
-_mutual_public_key_section (gnutls_pubkey_t pubkey)
+_mutual_public_key_section (gnutls_pubkey_t  pubkey,
+                            const guint8    *spki_sha256)
 {
   MutualSection *section = mutual_section_new (MUTUAL_SECTION_PUBLIC_KEY, "publicKey",
                                                _("Public key"));
@@ -1249,7 +1254,9 @@ _mutual_public_key_section (gnutls_pubkey_t pubkey)
         }
     }
 
-  if (_mutual_public_key_spki_sha256 (pubkey, digest))
+  if (spki_sha256 != NULL)
+    memcpy (digest, spki_sha256, sizeof digest);
+  if (spki_sha256 != NULL || _mutual_public_key_spki_sha256 (pubkey, digest))
     {
       g_autofree char *pin = g_base64_encode (digest, sizeof digest);
 
