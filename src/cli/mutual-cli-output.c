@@ -27,16 +27,12 @@ put_spaces (int count)
 }
 
 static int
-label_width (GListModel *fields)
+label_width (MutualSection *section)
 {
   int width = 0;
 
-  for (guint i = 0; i < g_list_model_get_n_items (fields); i++)
-    {
-      g_autoptr(MutualField) field = g_list_model_get_item (fields, i);
-
-      width = MAX (width, (int) g_utf8_strlen (mutual_field_get_label (field), -1));
-    }
+  for (guint i = 0; i < mutual_section_get_n_fields (section); i++)
+    width = MAX (width, (int) g_utf8_strlen (mutual_section_get_field_label (section, i), -1));
   return width;
 }
 
@@ -75,8 +71,7 @@ void
 mutual_cli_print_section (MutualSection *section,
                gboolean       show_title)
 {
-  GListModel *fields = mutual_section_get_fields (section);
-  int width = label_width (fields);
+  int width = label_width (section);
   const int indent = 4;
 
   if (show_title)
@@ -91,13 +86,11 @@ mutual_cli_print_section (MutualSection *section,
       mutual_cli_print ("\n");
     }
 
-  for (guint i = 0; i < g_list_model_get_n_items (fields); i++)
+  for (guint i = 0; i < mutual_section_get_n_fields (section); i++)
     {
-      g_autoptr(MutualField) field = g_list_model_get_item (fields, i);
-
       put_spaces (indent);
-      print_padded (mutual_field_get_label (field), width + 2);
-      print_value (mutual_field_get_value (field), indent + width + 2);
+      print_padded (mutual_section_get_field_label (section, i), width + 2);
+      print_value (mutual_section_get_field_value (section, i), indent + width + 2);
     }
 }
 

@@ -187,7 +187,7 @@ attributes_section (MutualRequest *self)
       else
         mutual_section_add (section, "attribute", _("Attribute"), oid, MUTUAL_FIELD_MONOSPACE);
     }
-  if (g_list_model_get_n_items (mutual_section_get_fields (section)) == 0)
+  if (mutual_section_get_n_fields (section) == 0)
     mutual_section_add (section, "none", _("Attributes"), _("(none)"), MUTUAL_FIELD_NONE);
 
   return section;

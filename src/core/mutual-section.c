@@ -18,16 +18,43 @@ struct _MutualSection
   char *title;
   char *oid;
   gboolean critical;
-  /* MutualField. The section is its own list model: a GListStore per section costs
-   * more than decoding the extension it holds. */
-  GPtrArray *fields;
+  /* Entry. The section is its own list model, and its fields are plain records: the
+   * command line reads them as they are, and a MutualField object is made only for
+   * a position that the list model is asked for. A GListStore of objects per section
+   * cost more than decoding the extension it holds. */
+  GArray *entries;
+  /* MutualField or NULL, one per entry; NULL until an item is asked for. */
+  GPtrArray *items;
 };
+
+typedef struct
+{
+  char *id;
+  char *label;
+  char *value;
+  MutualFieldFlags flags;
+} Entry;
+
+static void
+entry_clear (Entry *entry)
+{
+  g_free (entry->id);
+  g_free (entry->label);
+  g_free (entry->value);
+}
 
 static void mutual_section_list_model_init (GListModelInterface *iface);
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (MutualSection, mutual_section, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL,
                                                       mutual_section_list_model_init))
+
+static void
+unref_item (gpointer item)
+{
+  if (item != NULL)
+    g_object_unref (item);
+}
 
 static GType
 mutual_section_get_item_type (GListModel *model)
@@ -38,7 +65,7 @@ mutual_section_get_item_type (GListModel *model)
 static guint
 mutual_section_get_n_items (GListModel *model)
 {
-  return MUTUAL_SECTION (model)->fields->len;
+  return MUTUAL_SECTION (model)->entries->len;
 }
 
 static gpointer
@@ -46,10 +73,24 @@ mutual_section_get_item (GListModel *model,
                          guint       position)
 {
   MutualSection *self = MUTUAL_SECTION (model);
+  Entry *entry;
 
-  if (position >= self->fields->len)
+  if (position >= self->entries->len)
     return NULL;
-  return g_object_ref (g_ptr_array_index (self->fields, position));
+
+  /* The same object each time a position is asked for. */
+  if (self->items == NULL)
+    {
+      self->items = g_ptr_array_new_with_free_func (unref_item);
+      g_ptr_array_set_size (self->items, self->entries->len);
+    }
+  if (g_ptr_array_index (self->items, position) == NULL)
+    {
+      entry = &g_array_index (self->entries, Entry, position);
+      g_ptr_array_index (self->items, position) = mutual_field_new (entry->id, entry->label,
+                                                                    entry->value, entry->flags);
+    }
+  return g_object_ref (g_ptr_array_index (self->items, position));
 }
 
 static void
@@ -90,9 +131,9 @@ mutual_section_add (MutualSection    *self,
                     const char       *value,
                     MutualFieldFlags  flags)
 {
-  g_return_if_fail (MUTUAL_IS_SECTION (self));
+  g_return_if_fail (value != NULL);
 
-  g_ptr_array_add (self->fields, mutual_field_new (id, label, value, flags));
+  mutual_section_add_take (self, id, label, g_strdup (value), flags);
 }
 
 /**
@@ -106,28 +147,97 @@ mutual_section_add_take (MutualSection    *self,
                          char             *value,
                          MutualFieldFlags  flags)
 {
-  g_autofree char *owned = value;
+  Entry entry;
 
-  mutual_section_add (self, id, label, owned, flags);
+  g_return_if_fail (MUTUAL_IS_SECTION (self));
+  g_return_if_fail (id != NULL && label != NULL && value != NULL);
+  /* Fields are added while the section is built, before anyone lists them. */
+  g_return_if_fail (self->items == NULL);
+
+  entry.id = g_strdup (id);
+  entry.label = g_strdup (label);
+  entry.value = value;
+  entry.flags = flags;
+  g_array_append_val (self->entries, entry);
 }
 
 /**
- * mutual_section_replace:
- * @field: (transfer full): the field to put at @position
+ * mutual_section_set_label:
  *
- * For the code that builds the section, before it hands it out.
+ * Changes the label of the field at @position, for the code that builds the section,
+ * before it hands it out.
  */
 void
-mutual_section_replace (MutualSection *self,
-                        guint          position,
-                        MutualField   *field)
+mutual_section_set_label (MutualSection *self,
+                          guint          position,
+                          const char    *label)
 {
-  g_return_if_fail (MUTUAL_IS_SECTION (self));
-  g_return_if_fail (MUTUAL_IS_FIELD (field));
-  g_return_if_fail (position < self->fields->len);
+  Entry *entry;
 
-  g_object_unref (g_ptr_array_index (self->fields, position));
-  g_ptr_array_index (self->fields, position) = field;
+  g_return_if_fail (MUTUAL_IS_SECTION (self));
+  g_return_if_fail (position < self->entries->len);
+  g_return_if_fail (self->items == NULL);
+
+  entry = &g_array_index (self->entries, Entry, position);
+  g_free (entry->label);
+  entry->label = g_strdup (label);
+}
+
+/**
+ * mutual_section_get_n_fields:
+ *
+ * The fields can be read by position, without the list model's objects.
+ */
+guint
+mutual_section_get_n_fields (MutualSection *self)
+{
+  g_return_val_if_fail (MUTUAL_IS_SECTION (self), 0);
+  return self->entries->len;
+}
+
+static Entry *
+get_entry (MutualSection *self,
+           guint          position)
+{
+  g_return_val_if_fail (MUTUAL_IS_SECTION (self), NULL);
+  g_return_val_if_fail (position < self->entries->len, NULL);
+  return &g_array_index (self->entries, Entry, position);
+}
+
+const char *
+mutual_section_get_field_id (MutualSection *self,
+                             guint          position)
+{
+  Entry *entry = get_entry (self, position);
+
+  return entry ? entry->id : NULL;
+}
+
+const char *
+mutual_section_get_field_label (MutualSection *self,
+                                guint          position)
+{
+  Entry *entry = get_entry (self, position);
+
+  return entry ? entry->label : NULL;
+}
+
+const char *
+mutual_section_get_field_value (MutualSection *self,
+                                guint          position)
+{
+  Entry *entry = get_entry (self, position);
+
+  return entry ? entry->value : NULL;
+}
+
+MutualFieldFlags
+mutual_section_get_field_flags (MutualSection *self,
+                                guint          position)
+{
+  Entry *entry = get_entry (self, position);
+
+  return entry ? entry->flags : MUTUAL_FIELD_NONE;
 }
 
 void
@@ -205,12 +315,12 @@ mutual_section_lookup (MutualSection *self,
 {
   g_return_val_if_fail (MUTUAL_IS_SECTION (self), NULL);
 
-  for (guint i = 0; i < self->fields->len; i++)
+  for (guint i = 0; i < self->entries->len; i++)
     {
-      MutualField *field = g_ptr_array_index (self->fields, i);
+      Entry *entry = &g_array_index (self->entries, Entry, i);
 
-      if (g_str_equal (mutual_field_get_id (field), field_id))
-        return mutual_field_get_value (field);
+      if (g_str_equal (entry->id, field_id))
+        return entry->value;
     }
 
   return NULL;
@@ -224,7 +334,8 @@ mutual_section_finalize (GObject *object)
   g_clear_pointer (&self->id, g_free);
   g_clear_pointer (&self->title, g_free);
   g_clear_pointer (&self->oid, g_free);
-  g_clear_pointer (&self->fields, g_ptr_array_unref);
+  g_clear_pointer (&self->entries, g_array_unref);
+  g_clear_pointer (&self->items, g_ptr_array_unref);
 
   G_OBJECT_CLASS (mutual_section_parent_class)->finalize (object);
 }
@@ -240,6 +351,7 @@ mutual_section_class_init (MutualSectionClass *klass)
 static void
 mutual_section_init (MutualSection *self)
 {
-  self->fields = g_ptr_array_new_with_free_func (g_object_unref);
+  self->entries = g_array_new (FALSE, FALSE, sizeof (Entry));
+  g_array_set_clear_func (self->entries, (GDestroyNotify) entry_clear);
 }
 

@@ -49,9 +49,9 @@ void               mutual_section_add_take     (MutualSection     *self,
                                                 const char        *label,
                                                 char              *value,
                                                 MutualFieldFlags   flags);
-void               mutual_section_replace      (MutualSection     *self,
+void               mutual_section_set_label    (MutualSection     *self,
                                                 guint              position,
-                                                MutualField       *field);
+                                                const char        *label);
 void               mutual_section_set_extension (MutualSection    *self,
                                                  const char       *oid,
                                                  gboolean          critical);
@@ -61,6 +61,15 @@ const char        *mutual_section_get_title    (MutualSection     *self);
 const char        *mutual_section_get_oid      (MutualSection     *self);
 gboolean           mutual_section_get_critical (MutualSection     *self);
 GListModel        *mutual_section_get_fields   (MutualSection     *self);
+guint              mutual_section_get_n_fields (MutualSection     *self);
+const char        *mutual_section_get_field_id (MutualSection     *self,
+                                                guint              position);
+const char        *mutual_section_get_field_label (MutualSection  *self,
+                                                   guint           position);
+const char        *mutual_section_get_field_value (MutualSection  *self,
+                                                   guint           position);
+MutualFieldFlags   mutual_section_get_field_flags (MutualSection  *self,
+                                                   guint           position);
 const char        *mutual_section_lookup       (MutualSection     *self,
                                                 const char        *field_id);
 

@@ -261,7 +261,7 @@ _mutual_dn_to_section (gnutls_x509_dn_t   dn,
   if (!foreach_ava (dn, section_ava, section))
     mutual_section_add (section, "error", _("Error"), _("The name could not be decoded"),
                         MUTUAL_FIELD_WARNING);
-  if (g_list_model_get_n_items (mutual_section_get_fields (section)) == 0)
+  if (mutual_section_get_n_fields (section) == 0)
     mutual_section_add (section, "empty", _("Name"), _("(empty)"), MUTUAL_FIELD_NONE);
 
   return section;
@@ -901,19 +901,16 @@ decode_name_constraints (MutualSection        *section,
     }
 
   /* The labels say which list a name is in: "Permitted DNS name". */
-  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (section)); i++)
+  for (guint i = 0; i < mutual_section_get_n_fields (section); i++)
     {
-      g_autoptr(MutualField) field = g_list_model_get_item (G_LIST_MODEL (section), i);
-      const char *id = mutual_field_get_id (field);
+      const char *id = mutual_section_get_field_id (section, i);
       g_autofree char *label = NULL;
 
       /* Translators: a name constraint, e.g. "Permitted: DNS name". */
       label = g_strdup_printf (g_str_has_prefix (id, "permitted.") ? _("Permitted: %s")
                                                                     : _("Excluded: %s"),
-                               mutual_field_get_label (field));
-      mutual_section_replace (section, i,
-                              mutual_field_new (id, label, mutual_field_get_value (field),
-                                                mutual_field_get_flags (field)));
+                               mutual_section_get_field_label (section, i));
+      mutual_section_set_label (section, i, label);
     }
   return TRUE;
 }
@@ -1327,8 +1324,7 @@ _mutual_sections_to_json (GPtrArray         *sections,
   for (guint i = 0; i < sections->len; i++)
     {
       MutualSection *section = g_ptr_array_index (sections, i);
-      GListModel *fields = mutual_section_get_fields (section);
-      guint n = g_list_model_get_n_items (fields);
+      guint n = mutual_section_get_n_fields (section);
       const char *id = mutual_section_get_id (section);
 
       if (mutual_section_get_kind (section) != kind)
@@ -1346,12 +1342,10 @@ _mutual_sections_to_json (GPtrArray         *sections,
       mutual_json_begin_array (json, "fields");
       for (guint j = 0; j < n; j++)
         {
-          g_autoptr(MutualField) field = g_list_model_get_item (fields, j);
-
           mutual_json_begin_object (json, NULL);
-          mutual_json_string (json, "id", mutual_field_get_id (field));
-          mutual_json_string (json, "label", mutual_field_get_label (field));
-          mutual_json_string (json, "value", mutual_field_get_value (field));
+          mutual_json_string (json, "id", mutual_section_get_field_id (section, j));
+          mutual_json_string (json, "label", mutual_section_get_field_label (section, j));
+          mutual_json_string (json, "value", mutual_section_get_field_value (section, j));
           mutual_json_end_object (json);
         }
       mutual_json_end_array (json);
