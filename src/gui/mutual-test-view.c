@@ -47,6 +47,8 @@ struct _MutualTestView
 
   GFile *ca_file;
   GtkFileChooserNative *ca_chooser;
+  GFile *keylog_file;
+  GtkFileChooserNative *keylog_chooser;
   GtkFileChooserNative *bundle_chooser;
 
   /* The last test, running or finished, and the run in progress. */
@@ -65,13 +67,18 @@ struct _MutualTestView
   GMenu *recent_section;
   AdwComboRow *identity_row;
   AdwComboRow *protocol_row;
+  AdwExpanderRow *advanced_row;
   AdwEntryRow *sni_row;
   GtkSwitch *no_sni_switch;
   AdwComboRow *version_row;
+  AdwEntryRow *alpn_row;
+  AdwComboRow *family_row;
   AdwActionRow *ca_row;
   GtkWidget *ca_clear_button;
   GtkSpinButton *timeout_spin;
   GtkSwitch *untrusted_switch;
+  AdwActionRow *keylog_row;
+  GtkWidget *keylog_clear_button;
   GtkWidget *run_button;
   GtkWidget *cancel_button;
   GtkWidget *results_box;
@@ -158,6 +165,20 @@ mutual_test_view_get_ca_file (MutualTestView *self)
   return self->ca_file;
 }
 
+/**
+ * mutual_test_view_get_keylog_file:
+ *
+ * Returns: (nullable) (transfer none): the file the session secrets of a test are
+ *   appended to, or %NULL when they are not recorded
+ */
+GFile *
+mutual_test_view_get_keylog_file (MutualTestView *self)
+{
+  g_return_val_if_fail (MUTUAL_IS_TEST_VIEW (self), NULL);
+
+  return self->keylog_file;
+}
+
 static void
 add_toast (MutualTestView *self,
            const char     *title)
@@ -190,6 +211,7 @@ update_actions (MutualTestView *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "probe.copy-report", finished);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "probe.save-bundle", finished);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "probe.clear-ca", self->ca_file != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "probe.clear-keylog", self->keylog_file != NULL);
   gtk_widget_set_visible (self->cancel_button, running);
   gtk_widget_set_sensitive (GTK_WIDGET (self->form_group), !running);
 }
@@ -341,6 +363,13 @@ target_changed_cb (MutualTestView *self,
 }
 
 static void
+alpn_changed_cb (MutualTestView *self,
+                 AdwEntryRow    *row)
+{
+  gtk_widget_remove_css_class (GTK_WIDGET (self->alpn_row), "error");
+}
+
+static void
 target_activated_cb (MutualTestView *self,
                      AdwEntryRow    *row)
 {
@@ -385,6 +414,48 @@ parse_target (const char  *text,
 
   *host = g_strdup (name);
   *port = g_network_address_get_port (G_NETWORK_ADDRESS (address));
+  return TRUE;
+}
+
+/* Parses a list of ALPN protocols separated by commas; spaces around a name and empty
+ * items do not count. *@protocols is %NULL when there is no name. */
+static gboolean
+parse_alpn (const char  *text,
+            GStrv       *protocols,
+            GError     **error)
+{
+  g_auto(GStrv) items = g_strsplit (text, ",", -1);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  guint n = 0;
+
+  for (guint i = 0; items[i] != NULL; i++)
+    {
+      const char *name = g_strstrip (items[i]);
+
+      if (*name == '\0')
+        continue;
+      /* A protocol name is sent with a one-byte length. */
+      if (strlen (name) > 255)
+        {
+          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                               _("An ALPN protocol name is longer than 255 bytes"));
+          return FALSE;
+        }
+      for (const char *c = name; *c != '\0'; c++)
+        {
+          if (!g_ascii_isprint (*c))
+            {
+              g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                                   _("An ALPN protocol name may only hold printable ASCII "
+                                     "characters, such as h2 or http/1.1"));
+              return FALSE;
+            }
+        }
+      g_strv_builder_add (builder, name);
+      n++;
+    }
+
+  *protocols = n > 0 ? g_strv_builder_end (builder) : NULL;
   return TRUE;
 }
 
@@ -493,6 +564,43 @@ mutual_test_view_set_identities (MutualTestView      *self,
   choices_changed_cb (self, 0, 0, 0, G_LIST_MODEL (self->choices));
 }
 
+/* A modal file chooser for the view's window, whose response goes to @response_cb. */
+static GtkFileChooserNative *
+new_file_chooser (MutualTestView       *self,
+                  const char           *title,
+                  GtkFileChooserAction  action,
+                  const char           *accept_label,
+                  GCallback             response_cb)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkFileChooserNative *chooser;
+
+  chooser = gtk_file_chooser_native_new (title, GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                         action, accept_label, _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_signal_connect_object (chooser, "response", response_cb, self, 0);
+  return chooser;
+}
+
+/* The response of the CA file's or the key log's chooser. */
+static void
+file_chosen_cb (GtkNativeDialog *dialog,
+                int              response,
+                gpointer         user_data)
+{
+  MutualTestView *self = user_data;
+  g_autoptr(GFile) file = NULL;
+
+  if (response != GTK_RESPONSE_ACCEPT)
+    return;
+
+  file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+  if (dialog == GTK_NATIVE_DIALOG (self->ca_chooser))
+    mutual_test_view_set_ca_file (self, file);
+  else if (dialog == GTK_NATIVE_DIALOG (self->keylog_chooser))
+    mutual_test_view_set_keylog_file (self, file);
+}
+
 /* Server trust: the system's CAs, or a file */
 
 static void
@@ -531,40 +639,20 @@ mutual_test_view_set_ca_file (MutualTestView *self,
 }
 
 static void
-ca_chooser_response_cb (GtkNativeDialog *dialog,
-                        int              response,
-                        gpointer         user_data)
-{
-  MutualTestView *self = user_data;
-  g_autoptr(GFile) file = NULL;
-
-  if (response != GTK_RESPONSE_ACCEPT)
-    return;
-
-  file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-  mutual_test_view_set_ca_file (self, file);
-}
-
-static void
 choose_ca_action_cb (GtkWidget  *widget,
                      const char *action_name,
                      GVariant   *parameter)
 {
   MutualTestView *self = MUTUAL_TEST_VIEW (widget);
-  GtkRoot *root = gtk_widget_get_root (widget);
   g_autoptr(GtkFileFilter) certificates = NULL;
 
   if (self->ca_chooser == NULL)
     {
-      self->ca_chooser = gtk_file_chooser_native_new (_("Choose the CA Certificates to Trust"),
-                                                      GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                                      GTK_FILE_CHOOSER_ACTION_OPEN,
-                                                      _("_Choose"), _("_Cancel"));
-      gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->ca_chooser), TRUE);
+      self->ca_chooser = new_file_chooser (self, _("Choose the CA Certificates to Trust"),
+                                           GTK_FILE_CHOOSER_ACTION_OPEN, _("_Choose"),
+                                           G_CALLBACK (file_chosen_cb));
       certificates = _mutual_window_new_certificate_filter ();
       gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->ca_chooser), certificates);
-      g_signal_connect_object (self->ca_chooser, "response", G_CALLBACK (ca_chooser_response_cb),
-                               self, 0);
     }
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->ca_chooser));
 }
@@ -575,6 +663,66 @@ clear_ca_action_cb (GtkWidget  *widget,
                     GVariant   *parameter)
 {
   mutual_test_view_set_ca_file (MUTUAL_TEST_VIEW (widget), NULL);
+}
+
+/* The session key log: none, or a file */
+
+static void
+show_keylog_file (MutualTestView *self)
+{
+  g_autofree char *name = NULL;
+  g_autofree char *subtitle = NULL;
+
+  if (self->keylog_file != NULL)
+    name = g_file_get_parse_name (self->keylog_file);
+  /* The warning stays in sight while a file is chosen. */
+  subtitle = g_strdup_printf ("%s\n%s", name != NULL ? name : _("Not recorded"),
+                              _("Anyone who has this file can decrypt the traffic it records"));
+  adw_action_row_set_subtitle (self->keylog_row, subtitle);
+  gtk_widget_set_visible (self->keylog_clear_button, self->keylog_file != NULL);
+  gtk_widget_remove_css_class (GTK_WIDGET (self->keylog_row), "error");
+  update_actions (self);
+}
+
+/**
+ * mutual_test_view_set_keylog_file:
+ * @file: (nullable): a local file to append the session secrets of each test to, in the
+ *   key log format Wireshark reads, or %NULL to record none
+ *
+ * The probe creates the file with mode 0600, or appends to it.
+ */
+void
+mutual_test_view_set_keylog_file (MutualTestView *self,
+                                  GFile          *file)
+{
+  g_return_if_fail (MUTUAL_IS_TEST_VIEW (self));
+  g_return_if_fail (file == NULL || G_IS_FILE (file));
+
+  g_set_object (&self->keylog_file, file);
+  show_keylog_file (self);
+}
+
+static void
+choose_keylog_action_cb (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  MutualTestView *self = MUTUAL_TEST_VIEW (widget);
+
+  if (self->keylog_chooser == NULL)
+    self->keylog_chooser = new_file_chooser (self, _("Record the Session Keys"),
+                                             GTK_FILE_CHOOSER_ACTION_SAVE, _("_Choose"),
+                                             G_CALLBACK (file_chosen_cb));
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->keylog_chooser), "mutual-keylog.txt");
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->keylog_chooser));
+}
+
+static void
+clear_keylog_action_cb (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  mutual_test_view_set_keylog_file (MUTUAL_TEST_VIEW (widget), NULL);
 }
 
 /* Showing a test */
@@ -864,9 +1012,11 @@ ca_file_cb (GObject      *source_object,
 }
 
 static MutualProbe *
-new_probe (MutualTestView *self,
-           const char     *host,
-           guint16         port)
+new_probe (MutualTestView     *self,
+           const char         *host,
+           guint16             port,
+           const char * const *alpn,
+           const char         *keylog)
 {
   MutualProbe *probe = mutual_probe_new (host, port);
   const char *sni = gtk_editable_get_text (GTK_EDITABLE (self->sni_row));
@@ -892,11 +1042,40 @@ new_probe (MutualTestView *self,
       break;
     }
 
+  switch (adw_combo_row_get_selected (self->family_row))
+    {
+    case 1:
+      mutual_probe_set_family (probe, G_SOCKET_FAMILY_IPV4);
+      break;
+    case 2:
+      mutual_probe_set_family (probe, G_SOCKET_FAMILY_IPV6);
+      break;
+    default:
+      mutual_probe_set_family (probe, G_SOCKET_FAMILY_INVALID);
+      break;
+    }
+
+  mutual_probe_set_alpn (probe, alpn);
+  mutual_probe_set_keylog (probe, keylog);
+
   /* Three steps' worth for the whole test, as the probe's own defaults are. */
   mutual_probe_set_timeouts (probe, step_ms, step_ms * 3);
   mutual_probe_set_check_any_certificate (probe, gtk_switch_get_active (self->untrusted_switch));
 
   return probe;
+}
+
+/* Points at the field @row of the form that keeps a test from starting, and says why. */
+static void
+reject_field (MutualTestView *self,
+              GtkWidget      *row,
+              const char     *message)
+{
+  if (gtk_widget_is_ancestor (row, GTK_WIDGET (self->advanced_row)))
+    adw_expander_row_set_expanded (self->advanced_row, TRUE);
+  gtk_widget_add_css_class (row, "error");
+  gtk_widget_grab_focus (row);
+  add_toast (self, message);
 }
 
 static void
@@ -907,6 +1086,8 @@ run_action_cb (GtkWidget  *widget,
   MutualTestView *self = MUTUAL_TEST_VIEW (widget);
   g_autofree char *target = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->target_row))));
   g_autofree char *host = NULL;
+  g_auto(GStrv) alpn = NULL;
+  g_autofree char *keylog = NULL;
   g_autoptr(GError) error = NULL;
   MutualIdentity *identity = chosen_identity (self);
   guint16 port = 0;
@@ -918,10 +1099,24 @@ run_action_cb (GtkWidget  *widget,
   if (!parse_target (target, mutual_protocol_default_port (chosen_protocol (self)), &host, &port,
                      &error))
     {
-      gtk_widget_add_css_class (GTK_WIDGET (self->target_row), "error");
-      gtk_widget_grab_focus (GTK_WIDGET (self->target_row));
-      add_toast (self, error->message);
+      reject_field (self, GTK_WIDGET (self->target_row), error->message);
       return;
+    }
+  if (!parse_alpn (gtk_editable_get_text (GTK_EDITABLE (self->alpn_row)), &alpn, &error))
+    {
+      reject_field (self, GTK_WIDGET (self->alpn_row), error->message);
+      return;
+    }
+  if (self->keylog_file != NULL)
+    {
+      /* The probe writes the file itself, so it must have a path. */
+      keylog = g_file_get_path (self->keylog_file);
+      if (keylog == NULL)
+        {
+          reject_field (self, GTK_WIDGET (self->keylog_row),
+                        _("The session key log must be a file on this computer"));
+          return;
+        }
     }
   remember_target (self, target);
 
@@ -931,7 +1126,7 @@ run_action_cb (GtkWidget  *widget,
   run = g_new0 (Run, 1);
   run->view = g_object_ref (self);
   run->cancellable = g_cancellable_new ();
-  run->probe = new_probe (self, host, port);
+  run->probe = new_probe (self, host, port, (const char * const *) alpn, keylog);
   run->identity = identity != NULL ? g_object_ref (identity) : NULL;
   run->ca_file = self->ca_file != NULL ? g_object_ref (self->ca_file) : NULL;
 
@@ -1204,7 +1399,6 @@ save_bundle_action_cb (GtkWidget  *widget,
                        GVariant   *parameter)
 {
   MutualTestView *self = MUTUAL_TEST_VIEW (widget);
-  GtkRoot *root = gtk_widget_get_root (widget);
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
   g_autofree char *name = NULL;
@@ -1213,15 +1407,9 @@ save_bundle_action_cb (GtkWidget  *widget,
     return;
 
   if (self->bundle_chooser == NULL)
-    {
-      self->bundle_chooser = gtk_file_chooser_native_new (_("Save Support Bundle"),
-                                                          GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                                          GTK_FILE_CHOOSER_ACTION_SAVE,
-                                                          _("_Save"), _("_Cancel"));
-      gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->bundle_chooser), TRUE);
-      g_signal_connect_object (self->bundle_chooser, "response",
-                               G_CALLBACK (bundle_chooser_response_cb), self, 0);
-    }
+    self->bundle_chooser = new_file_chooser (self, _("Save Support Bundle"),
+                                             GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"),
+                                             G_CALLBACK (bundle_chooser_response_cb));
 
   name = g_strdup_printf ("mutual-test-%s-%s.json", mutual_probe_get_host (self->probe), stamp);
   g_strdelimit (name, ":/\\", '_');
@@ -1275,6 +1463,7 @@ mutual_test_view_dispose (GObject *object)
   if (self->settings != NULL)
     g_signal_handlers_disconnect_by_data (self->settings, self);
   destroy_chooser (&self->ca_chooser);
+  destroy_chooser (&self->keylog_chooser);
   destroy_chooser (&self->bundle_chooser);
   if (self->steps_list != NULL)
     gtk_list_box_bind_model (self->steps_list, NULL, NULL, NULL, NULL);
@@ -1299,6 +1488,7 @@ mutual_test_view_finalize (GObject *object)
   g_clear_object (&self->choices);
   g_clear_pointer (&self->chosen_id, g_free);
   g_clear_object (&self->ca_file);
+  g_clear_object (&self->keylog_file);
   g_clear_object (&self->probe);
   g_clear_pointer (&self->probe_identity_label, g_free);
   g_clear_pointer (&self->run_error, g_free);
@@ -1332,13 +1522,18 @@ mutual_test_view_class_init (MutualTestViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MutualTestView, recent_section);
   gtk_widget_class_bind_template_child (widget_class, MutualTestView, identity_row);
   gtk_widget_class_bind_template_child (widget_class, MutualTestView, protocol_row);
+  gtk_widget_class_bind_template_child (widget_class, MutualTestView, advanced_row);
   gtk_widget_class_bind_template_child (widget_class, MutualTestView, sni_row);
   gtk_widget_class_bind_template_child (widget_class, MutualTestView, no_sni_switch);
   gtk_widget_class_bind_template_child (widget_class, MutualTestView, version_row);
+  gtk_widget_class_bind_template_child (widget_class, MutualTestView, alpn_row);
+  gtk_widget_class_bind_template_child (widget_class, MutualTestView, family_row);
   gtk_widget_class_bind_template_child (widget_class, MutualTestView, ca_row);
   gtk_widget_class_bind_template_child (widget_class, MutualTestView, ca_clear_button);
   gtk_widget_class_bind_template_child (widget_class, MutualTestView, timeout_spin);
   gtk_widget_class_bind_template_child (widget_class, MutualTestView, untrusted_switch);
+  gtk_widget_class_bind_template_child (widget_class, MutualTestView, keylog_row);
+  gtk_widget_class_bind_template_child (widget_class, MutualTestView, keylog_clear_button);
   gtk_widget_class_bind_template_child (widget_class, MutualTestView, run_button);
   gtk_widget_class_bind_template_child (widget_class, MutualTestView, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, MutualTestView, results_box);
@@ -1351,6 +1546,7 @@ mutual_test_view_class_init (MutualTestViewClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, page_stack_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, target_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, target_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, alpn_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, protocol_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, chain_row_activated_cb);
 
@@ -1360,6 +1556,8 @@ mutual_test_view_class_init (MutualTestViewClass *klass)
   gtk_widget_class_install_action (widget_class, "probe.save-bundle", NULL, save_bundle_action_cb);
   gtk_widget_class_install_action (widget_class, "probe.choose-ca", NULL, choose_ca_action_cb);
   gtk_widget_class_install_action (widget_class, "probe.clear-ca", NULL, clear_ca_action_cb);
+  gtk_widget_class_install_action (widget_class, "probe.choose-keylog", NULL, choose_keylog_action_cb);
+  gtk_widget_class_install_action (widget_class, "probe.clear-keylog", NULL, clear_keylog_action_cb);
   gtk_widget_class_install_action (widget_class, "probe.use-recent", "s", use_recent_action_cb);
   gtk_widget_class_install_action (widget_class, "probe.clear-recent", NULL, clear_recent_action_cb);
 
@@ -1389,5 +1587,6 @@ mutual_test_view_init (MutualTestView *self)
   adw_combo_row_set_selected (self->protocol_row, MUTUAL_PROTOCOL_HTTPS);
   protocol_changed_cb (self, NULL, self->protocol_row);
   show_ca_file (self);
+  show_keylog_file (self);
   update_actions (self);
 }

@@ -18,6 +18,9 @@ void         mutual_test_view_set_identities   (MutualTestView      *self,
 void         mutual_test_view_set_ca_file      (MutualTestView      *self,
                                                 GFile               *file);
 GFile       *mutual_test_view_get_ca_file      (MutualTestView      *self);
+void         mutual_test_view_set_keylog_file  (MutualTestView      *self,
+                                                GFile               *file);
+GFile       *mutual_test_view_get_keylog_file  (MutualTestView      *self);
 gboolean     mutual_test_view_get_running      (MutualTestView      *self);
 MutualProbe *mutual_test_view_get_probe        (MutualTestView      *self);
 char        *mutual_test_view_dup_report       (MutualTestView      *self);
