@@ -357,6 +357,24 @@ mutual_test_ui_screenshots (GtkWidget  *widget,
   set_dark (settings, FALSE);
 }
 
+/**
+ * mutual_test_ui_find_toast:
+ *
+ * Returns: (nullable) (transfer none): the first toast in @root's tree, showing or
+ *   going: libadwaita's private toast widget
+ */
+GtkWidget *
+mutual_test_ui_find_toast (GtkWidget *root)
+{
+  GType type = g_type_from_name ("AdwToastWidget");
+  g_autoptr(GPtrArray) toasts = NULL;
+
+  if (type == 0)
+    return NULL;
+  toasts = mutual_test_ui_find_all (root, type);
+  return toasts->len > 0 ? g_ptr_array_index (toasts, 0) : NULL;
+}
+
 static gboolean
 file_chooser_shown (gpointer data)
 {

@@ -36,6 +36,7 @@ char      *mutual_test_ui_clipboard_text   (GtkWidget    *widget,
 void       mutual_test_ui_screenshots      (GtkWidget    *widget,
                                             const char   *name,
                                             GSettings    *settings);
+GtkWidget *mutual_test_ui_find_toast      (GtkWidget    *root);
 GtkFileChooser *mutual_test_ui_wait_file_chooser (guint   timeout_ms);
 void       mutual_test_ui_choose_file      (GtkFileChooser *chooser,
                                             const char   *path,

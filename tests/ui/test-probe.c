@@ -7,7 +7,8 @@
  * tests do what a user does: type the target, choose the identity (or None), press
  * Enter, and read the findings and the timeline. They also cancel a test against a
  * server that never answers, copy the report and save the support bundle, which must
- * hold no private key. Screenshots land in MUTUAL_TEST_OUTPUT_DIR. */
+ * hold no private key, and use the advanced options mutualctl has: the IP version, ALPN
+ * and a session key log. Screenshots land in MUTUAL_TEST_OUTPUT_DIR. */
 
 #include "config.h"
 
@@ -231,11 +232,12 @@ outcome_text (MutualTestView *view)
   return gtk_label_get_text (GTK_LABEL (view_child (view, "outcome_label")));
 }
 
-/* Scrolls the results into sight, for a screenshot that shows them. */
+/* Scrolls the view's child @name into sight, for a screenshot that shows it. */
 static void
-scroll_to_results (MutualTestView *view)
+scroll_to (MutualTestView *view,
+           const char     *name)
 {
-  GtkWidget *results = view_child (view, "results_box");
+  GtkWidget *results = view_child (view, name);
   GtkWidget *scrolled = gtk_widget_get_ancestor (results, GTK_TYPE_SCROLLED_WINDOW);
   GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
   graphene_rect_t bounds;
@@ -244,6 +246,12 @@ scroll_to_results (MutualTestView *view)
   g_assert_true (gtk_widget_compute_bounds (results, gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scrolled)),
                                             &bounds));
   gtk_adjustment_set_value (adjustment, bounds.origin.y - 12);
+}
+
+static void
+scroll_to_results (MutualTestView *view)
+{
+  scroll_to (view, "results_box");
 }
 
 static MutualProbe *
@@ -311,19 +319,25 @@ bundle_written (gpointer data)
          g_str_has_suffix (g_strchomp (contents), "}");
 }
 
+static GStrv
+read_lines (const char *path)
+{
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_file_get_contents (path, &contents, NULL, &error));
+  g_assert_no_error (error);
+  return g_strsplit (contents, "\n", -1);
+}
+
 /* The key's base64 lines, which must appear nowhere the test view writes. */
 static GStrv
 key_lines (void)
 {
   g_autofree char *path = mutual_test_ui_fixture ("client-p256.key");
-  g_autofree char *pem = NULL;
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  g_auto(GStrv) lines = NULL;
-  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) lines = read_lines (path);
 
-  g_assert_true (g_file_get_contents (path, &pem, NULL, &error));
-  g_assert_no_error (error);
-  lines = g_strsplit (pem, "\n", -1);
   for (guint i = 0; lines[i] != NULL; i++)
     {
       if (strlen (lines[i]) >= 16 && !g_str_has_prefix (lines[i], "-----"))
@@ -571,6 +585,162 @@ test_target (void)
   mutual_test_ui_close_and_wait (GTK_WINDOW (window), WAIT_MS);
 }
 
+static gboolean
+keylog_file_chosen (gpointer data)
+{
+  return mutual_test_view_get_keylog_file (data) != NULL;
+}
+
+/* Whether the session key log at @path holds a client secret of TLS 1.3 or 1.2. Its
+ * content is a secret: it never reaches the test's output. */
+static gboolean
+keylog_has_secret (const char *path)
+{
+  g_auto(GStrv) lines = read_lines (path);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      if (g_str_has_prefix (lines[i], "CLIENT_HANDSHAKE_TRAFFIC_SECRET ") ||
+          g_str_has_prefix (lines[i], "CLIENT_RANDOM "))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
+toast_shown (gpointer data)
+{
+  return mutual_test_ui_find_toast (data) != NULL;
+}
+
+static gboolean
+no_toast (gpointer data)
+{
+  return mutual_test_ui_find_toast (data) == NULL;
+}
+
+/* The title of the toast shown in @window: its first label. */
+static const char *
+toast_text (MutualWindow *window)
+{
+  g_autoptr(GPtrArray) labels = NULL;
+
+  mutual_test_ui_spin_until (toast_shown, window, WAIT_MS);
+  labels = mutual_test_ui_find_all (mutual_test_ui_find_toast (GTK_WIDGET (window)),
+                                    GTK_TYPE_LABEL);
+  g_assert_cmpuint (labels->len, >=, 1);
+  g_assert_true (gtk_widget_is_drawable (g_ptr_array_index (labels, 0)));
+  return gtk_label_get_text (g_ptr_array_index (labels, 0));
+}
+
+/* Closes the toast shown in @window with its close button, as the user would. */
+static void
+close_toast (MutualWindow *window)
+{
+  g_autoptr(GPtrArray) buttons = NULL;
+  gboolean closed = FALSE;
+
+  /* Past the toast's entrance: closing it while that ran crashed here, in libadwaita
+   * 1.2's animation code. */
+  mutual_test_ui_spin_for (500);
+  buttons = mutual_test_ui_find_all (mutual_test_ui_find_toast (GTK_WIDGET (window)),
+                                     GTK_TYPE_BUTTON);
+  for (guint i = 0; i < buttons->len && !closed; i++)
+    {
+      GtkButton *button = g_ptr_array_index (buttons, i);
+
+      if (g_strcmp0 (gtk_button_get_icon_name (button), "window-close-symbolic") == 0)
+        {
+          g_signal_emit_by_name (button, "clicked");
+          closed = TRUE;
+        }
+    }
+  g_assert_true (closed);
+  mutual_test_ui_spin_until (no_toast, window, WAIT_MS);
+}
+
+/* The options mutualctl probe has beyond the basics: the IP version, ALPN and a session
+ * key log for Wireshark. */
+static void
+test_advanced_options (void)
+{
+  MutualWindow *window = NULL;
+  MutualTestView *view = open_test_view (&window);
+  GtkWidget *alpn_row = view_child (view, "alpn_row");
+  AdwComboRow *family_row = ADW_COMBO_ROW (view_child (view, "family_row"));
+  AdwExpanderRow *advanced_row = ADW_EXPANDER_ROW (view_child (view, "advanced_row"));
+  AdwActionRow *keylog_row = ADW_ACTION_ROW (view_child (view, "keylog_row"));
+  g_autofree char *keylog_path = g_build_filename (scratch, "keylog.txt", NULL);
+  g_autoptr(GFile) keylog_file = g_file_new_for_path (keylog_path);
+  g_autofree char *long_name = g_strnfill (300, 'a');
+  g_autofree char *long_alpn = g_strdup_printf ("h2, %s", long_name);
+  g_autoptr(GPtrArray) shown = NULL;
+  GStatBuf buf;
+  MutualProbe *before;
+  MutualProbe *probe;
+
+  select_string (ADW_COMBO_ROW (view_child (view, "protocol_row")), "TLS Only");
+  choose_ca_file (view);
+  adw_expander_row_set_expanded (advanced_row, TRUE);
+
+  /* An IPv4 address, and only IPv6 allowed: nothing to connect to, and it says why. */
+  select_string (family_row, "IPv6 Only");
+  probe = run_test (view, NULL);
+  g_assert_cmpint (mutual_probe_get_outcome (probe), !=, MUTUAL_PROBE_SUCCESS);
+  shown = shown_findings (view);
+  g_assert_cmpuint (shown->len, >=, 1);
+  g_assert_cmpstr (g_ptr_array_index (shown, 0), ==, "address-family-excluded");
+  select_string (family_row, "Any");
+
+  /* A key log chosen in the Save dialog, ALPN offered: the handshake succeeds, and the
+   * secrets are in a file only its owner can read. */
+  g_assert_cmpstr (adw_action_row_get_subtitle (keylog_row), ==,
+                   "Not recorded\nAnyone who has this file can decrypt the traffic it records");
+  g_assert_false (gtk_widget_get_visible (view_child (view, "keylog_clear_button")));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "probe.choose-keylog", NULL));
+  mutual_test_ui_choose_new_file (mutual_test_ui_wait_file_chooser (WAIT_MS), keylog_path, WAIT_MS);
+  mutual_test_ui_spin_until (keylog_file_chosen, view, WAIT_MS);
+  g_assert_true (g_file_equal (mutual_test_view_get_keylog_file (view), keylog_file));
+  g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (keylog_row), keylog_path));
+  g_assert_true (gtk_widget_get_visible (view_child (view, "keylog_clear_button")));
+  gtk_editable_set_text (GTK_EDITABLE (alpn_row), "h2, http/1.1");
+  probe = run_test (view, IDENTITY_LABEL);
+  g_assert_cmpint (mutual_probe_get_outcome (probe), ==, MUTUAL_PROBE_SUCCESS);
+  g_assert_cmpstr (outcome_text (view), ==, "Accepted");
+  g_assert_true (has_finding (probe, "client-accepted"));
+  g_assert_no_errno (g_stat (keylog_path, &buf));
+  g_assert_cmpint (buf.st_mode & 0777, ==, 0600);
+  g_assert_true (keylog_has_secret (keylog_path));
+
+  /* An ALPN name too long for the handshake starts nothing, and says so; the Advanced
+   * Options open to show the field. */
+  before = mutual_test_view_get_probe (view);
+  adw_expander_row_set_expanded (advanced_row, FALSE);
+  g_assert_false (gtk_widget_has_css_class (alpn_row, "error"));
+  mutual_test_ui_activate_entry (alpn_row, long_alpn);
+  g_assert_false (mutual_test_view_get_running (view));
+  g_assert_true (mutual_test_view_get_probe (view) == before);
+  g_assert_true (gtk_widget_has_css_class (alpn_row, "error"));
+  /* The field is in sight, with the focus in it. */
+  g_assert_true (adw_expander_row_get_expanded (advanced_row));
+  g_assert_true (gtk_widget_is_drawable (alpn_row));
+  g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (window)), alpn_row));
+  g_assert_cmpstr (toast_text (window), ==, "An ALPN protocol name is longer than 255 bytes");
+  close_toast (window);
+
+  /* Mended, the error goes. */
+  gtk_editable_set_text (GTK_EDITABLE (alpn_row), "h2, http/1.1");
+  g_assert_false (gtk_widget_has_css_class (alpn_row, "error"));
+
+  scroll_to (view, "advanced_row");
+  mutual_test_ui_spin_for (500);
+  g_free (mutual_test_ui_screenshot (GTK_WIDGET (window), "test-probe-advanced-options"));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "probe.clear-keylog", NULL));
+  g_assert_null (mutual_test_view_get_keylog_file (view));
+  mutual_test_ui_close_and_wait (GTK_WINDOW (window), WAIT_MS);
+}
+
 /* Set-up */
 
 static char *
@@ -651,6 +821,7 @@ main (int    argc,
   g_test_add_func ("/probe/without-identity", test_without_identity);
   g_test_add_func ("/probe/with-identity", test_with_identity);
   g_test_add_func ("/probe/cancel", test_cancel);
+  g_test_add_func ("/probe/advanced-options", test_advanced_options);
 
   status = g_test_run ();
 
