@@ -14,6 +14,7 @@ G_BEGIN_DECLS
 #define MUTUAL_ATTRIBUTE_CA_RENEW "ca-renew"
 #define MUTUAL_ATTRIBUTE_CA_OUT_CERT "ca-out-cert"
 #define MUTUAL_ATTRIBUTE_CA_OUT_KEY "ca-out-key"
+#define MUTUAL_ATTRIBUTE_CA_OUT_PKCS12 "ca-out-p12"
 #define MUTUAL_ATTRIBUTE_CA_HOOK "ca-hook"
 #define MUTUAL_ATTRIBUTE_CA_HOOK_TIMEOUT "ca-hook-timeout"
 

@@ -31,6 +31,8 @@ struct _MutualCaProfile
   /* Opt-in outputs after each renewal: files, and a command run afterwards. */
   char *out_cert;
   char *out_key;
+  /* A PKCS#12 file; its password is a keyring item of its own, never an attribute. */
+  char *out_pkcs12;
   char *hook;
   /* Seconds the hook may run, 0 for MUTUAL_CA_DEFAULT_HOOK_TIMEOUT. */
   guint hook_timeout;
@@ -49,6 +51,7 @@ mutual_ca_profile_finalize (GObject *object)
   g_clear_pointer (&self->provisioner, g_free);
   g_clear_pointer (&self->out_cert, g_free);
   g_clear_pointer (&self->out_key, g_free);
+  g_clear_pointer (&self->out_pkcs12, g_free);
   g_clear_pointer (&self->hook, g_free);
 
   G_OBJECT_CLASS (mutual_ca_profile_parent_class)->finalize (object);
@@ -357,6 +360,31 @@ mutual_ca_profile_get_key_output (MutualCaProfile *self)
   return self->out_key;
 }
 
+/**
+ * mutual_ca_profile_set_pkcs12_output:
+ * @path: (nullable): where to write the certificate, its chain and the private key as
+ *   a PKCS#12 file after each renewal, encrypted with the password kept in the keyring
+ *   (mutual_identity_store_set_output_password_async())
+ *
+ * Kept apart from mutual_ca_profile_set_outputs(), which leaves it as it is.
+ */
+void
+mutual_ca_profile_set_pkcs12_output (MutualCaProfile *self,
+                                     const char      *path)
+{
+  g_return_if_fail (MUTUAL_IS_CA_PROFILE (self));
+
+  g_free (self->out_pkcs12);
+  self->out_pkcs12 = non_empty (path);
+}
+
+const char *
+mutual_ca_profile_get_pkcs12_output (MutualCaProfile *self)
+{
+  g_return_val_if_fail (MUTUAL_IS_CA_PROFILE (self), NULL);
+  return self->out_pkcs12;
+}
+
 const char *
 mutual_ca_profile_get_hook (MutualCaProfile *self)
 {
@@ -414,6 +442,7 @@ mutual_ca_profile_copy (MutualCaProfile *self)
   copy->renew_before = self->renew_before;
   copy->out_cert = g_strdup (self->out_cert);
   copy->out_key = g_strdup (self->out_key);
+  copy->out_pkcs12 = g_strdup (self->out_pkcs12);
   copy->hook = g_strdup (self->hook);
   copy->hook_timeout = self->hook_timeout;
   return copy;
@@ -423,7 +452,7 @@ mutual_ca_profile_copy (MutualCaProfile *self)
  * mutual_ca_profile_to_json:
  *
  * Writes {"kind", "url", "fingerprint", "provisioner", "renew_policy", "output_certificate",
- * "output_key", "hook", "hook_timeout"}.
+ * "output_key", "output_pkcs12", "hook", "hook_timeout"}.
  */
 void
 mutual_ca_profile_to_json (MutualCaProfile *self,
@@ -440,6 +469,7 @@ mutual_ca_profile_to_json (MutualCaProfile *self,
   mutual_json_string (json, "renew_policy", policy);
   mutual_json_string (json, "output_certificate", self->out_cert);
   mutual_json_string (json, "output_key", self->out_key);
+  mutual_json_string (json, "output_pkcs12", self->out_pkcs12);
   mutual_json_string (json, "hook", self->hook);
   mutual_json_int (json, "hook_timeout", mutual_ca_profile_get_hook_timeout (self));
   mutual_json_end_object (json);
@@ -461,6 +491,8 @@ _mutual_ca_profile_add_attributes (MutualCaProfile *self,
     g_hash_table_insert (attributes, (gpointer) MUTUAL_ATTRIBUTE_CA_OUT_CERT, g_strdup (self->out_cert));
   if (self->out_key != NULL)
     g_hash_table_insert (attributes, (gpointer) MUTUAL_ATTRIBUTE_CA_OUT_KEY, g_strdup (self->out_key));
+  if (self->out_pkcs12 != NULL)
+    g_hash_table_insert (attributes, (gpointer) MUTUAL_ATTRIBUTE_CA_OUT_PKCS12, g_strdup (self->out_pkcs12));
   if (self->hook != NULL)
     g_hash_table_insert (attributes, (gpointer) MUTUAL_ATTRIBUTE_CA_HOOK, g_strdup (self->hook));
   if (self->hook != NULL && self->hook_timeout > 0)
@@ -499,6 +531,7 @@ _mutual_ca_profile_new_from_attributes (GHashTable *attributes)
   mutual_ca_profile_set_outputs (self, g_hash_table_lookup (attributes, MUTUAL_ATTRIBUTE_CA_OUT_CERT),
                                  g_hash_table_lookup (attributes, MUTUAL_ATTRIBUTE_CA_OUT_KEY),
                                  g_hash_table_lookup (attributes, MUTUAL_ATTRIBUTE_CA_HOOK));
+  mutual_ca_profile_set_pkcs12_output (self, g_hash_table_lookup (attributes, MUTUAL_ATTRIBUTE_CA_OUT_PKCS12));
   /* A damaged timeout falls back to the default: the hook is still bounded. */
   if (hook_timeout != NULL && g_ascii_string_to_unsigned (hook_timeout, 10, 1, G_MAXUINT32, &seconds, NULL))
     mutual_ca_profile_set_hook_timeout (self, (guint) seconds);

@@ -41,6 +41,9 @@ void             mutual_ca_profile_set_outputs       (MutualCaProfile  *self,
                                                       const char       *hook);
 const char      *mutual_ca_profile_get_certificate_output (MutualCaProfile *self);
 const char      *mutual_ca_profile_get_key_output    (MutualCaProfile  *self);
+void             mutual_ca_profile_set_pkcs12_output (MutualCaProfile  *self,
+                                                      const char       *path);
+const char      *mutual_ca_profile_get_pkcs12_output (MutualCaProfile  *self);
 const char      *mutual_ca_profile_get_hook          (MutualCaProfile  *self);
 void             mutual_ca_profile_set_hook_timeout  (MutualCaProfile  *self,
                                                       guint             seconds);

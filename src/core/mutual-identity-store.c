@@ -81,8 +81,31 @@ identity_schema (void)
       { MUTUAL_ATTRIBUTE_CA_RENEW, SECRET_SCHEMA_ATTRIBUTE_STRING },
       { MUTUAL_ATTRIBUTE_CA_OUT_CERT, SECRET_SCHEMA_ATTRIBUTE_STRING },
       { MUTUAL_ATTRIBUTE_CA_OUT_KEY, SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { MUTUAL_ATTRIBUTE_CA_OUT_PKCS12, SECRET_SCHEMA_ATTRIBUTE_STRING },
       { MUTUAL_ATTRIBUTE_CA_HOOK, SECRET_SCHEMA_ATTRIBUTE_STRING },
       { MUTUAL_ATTRIBUTE_CA_HOOK_TIMEOUT, SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { NULL, 0 },
+    }
+  };
+
+  return &schema;
+}
+
+/* The password of an output file (a PKCS#12 file), chosen by the user: an item of its
+ * own, tagged with the identity's id and the output it protects. Renewals and renames
+ * replace the identity's items only (their schema), so it stays; removing the identity
+ * deletes it. */
+#define MUTUAL_PASSWORD_SCHEMA_NAME "io.github.mutual.OutputPassword"
+#define MUTUAL_ATTRIBUTE_PURPOSE "purpose"
+
+static const SecretSchema *
+password_schema (void)
+{
+  static const SecretSchema schema = {
+    MUTUAL_PASSWORD_SCHEMA_NAME, SECRET_SCHEMA_NONE,
+    {
+      { MUTUAL_ATTRIBUTE_ID, SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { MUTUAL_ATTRIBUTE_PURPOSE, SECRET_SCHEMA_ATTRIBUTE_STRING },
       { NULL, 0 },
     }
   };
@@ -448,20 +471,21 @@ item_query (MutualIdentity *identity,
 }
 
 /* Reads one item's secret. A NULL answer without an error means "not there" or
- * "locked": the identity was listed, so it is there; ask to unlock, and if the item
- * stays locked, say so. */
+ * "locked": ask to unlock, and if the item stays locked, say so; if there is no item,
+ * say that @what of @identity is missing. */
 static SecretValue *
-read_item (MutualIdentity  *identity,
-           const char      *kind,
-           GCancellable    *cancellable,
-           GError         **error)
+read_secret (const SecretSchema *schema,
+             GHashTable         *query,
+             MutualIdentity     *identity,
+             const char         *what,
+             GCancellable       *cancellable,
+             GError            **error)
 {
-  g_autoptr(GHashTable) query = item_query (identity, kind);
   SecretValue *value;
   GList *items;
   GError *local_error = NULL;
 
-  value = secret_password_lookupv_binary_sync (identity_schema (), query, cancellable, &local_error);
+  value = secret_password_lookupv_binary_sync (schema, query, cancellable, &local_error);
   if (value != NULL || local_error != NULL)
     {
       if (local_error != NULL)
@@ -469,8 +493,7 @@ read_item (MutualIdentity  *identity,
       return value;
     }
 
-  items = secret_password_searchv_sync (identity_schema (), query,
-                                        SECRET_SEARCH_UNLOCK | SECRET_SEARCH_LOAD_SECRETS,
+  items = secret_password_searchv_sync (schema, query, SECRET_SEARCH_UNLOCK | SECRET_SEARCH_LOAD_SECRETS,
                                         cancellable, &local_error);
   if (local_error != NULL)
     {
@@ -489,10 +512,22 @@ read_item (MutualIdentity  *identity,
                    "again"), mutual_identity_get_label (identity));
   else if (value == NULL)
     g_set_error (error, MUTUAL_ERROR, MUTUAL_ERROR_ITEM_UNREADABLE,
-                 _("The %s of “%s” is missing from the keyring"),
-                 g_str_equal (kind, MUTUAL_ITEM_KEY) ? _("private key") : _("certificate"),
-                 mutual_identity_get_label (identity));
+                 _("The %s of “%s” is missing from the keyring"), what, mutual_identity_get_label (identity));
   return value;
+}
+
+/* The identity was listed, so its items are there (or locked). */
+static SecretValue *
+read_item (MutualIdentity  *identity,
+           const char      *kind,
+           GCancellable    *cancellable,
+           GError         **error)
+{
+  g_autoptr(GHashTable) query = item_query (identity, kind);
+
+  return read_secret (identity_schema (), query, identity,
+                      g_str_equal (kind, MUTUAL_ITEM_KEY) ? _("private key") : _("certificate"), cancellable,
+                      error);
 }
 
 static MutualBundle *
@@ -601,6 +636,75 @@ delete_generation (MutualIdentity  *identity,
       return FALSE;
     }
   return TRUE;
+}
+
+static GHashTable *
+password_query (MutualIdentity *identity,
+                const char     *purpose)
+{
+  GHashTable *query = g_hash_table_new (g_str_hash, g_str_equal);
+
+  g_hash_table_insert (query, (gpointer) MUTUAL_ATTRIBUTE_ID, (gpointer) mutual_identity_get_id (identity));
+  if (purpose != NULL)
+    g_hash_table_insert (query, (gpointer) MUTUAL_ATTRIBUTE_PURPOSE, (gpointer) purpose);
+  return query;
+}
+
+/* Stores (or replaces: same attributes, same item) an output's password, or deletes it
+ * when @password is %NULL; @purpose %NULL deletes the passwords of every output. */
+static gboolean
+set_output_password_sync (MutualIdentity  *identity,
+                          const char      *purpose,
+                          const char      *password,
+                          GCancellable    *cancellable,
+                          GError         **error)
+{
+  g_autoptr(GHashTable) query = password_query (identity, purpose);
+  g_autofree char *item_label = NULL;
+  GError *local_error = NULL;
+
+  if (password == NULL)
+    {
+      secret_password_clearv_sync (password_schema (), query, cancellable, &local_error);
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, local_error);
+          return FALSE;
+        }
+      return TRUE;
+    }
+
+  /* Translators: the keyring item's name as other keyring tools show it. */
+  item_label = g_strdup_printf (_("Mutual: %s (password of its PKCS#12 file)"), mutual_identity_get_label (identity));
+  return secret_password_storev_sync (password_schema (), query, SECRET_COLLECTION_DEFAULT, item_label, password,
+                                      cancellable, error);
+}
+
+/* The password as wiped bytes that end with a NUL, so that they can be read as a
+ * string. */
+static GBytes *
+lookup_output_password_sync (MutualIdentity  *identity,
+                             const char      *purpose,
+                             GCancellable    *cancellable,
+                             GError         **error)
+{
+  g_autoptr(GHashTable) query = password_query (identity, purpose);
+  g_autoptr(SecretValue) value = NULL;
+  g_autofree char *text = NULL;
+  GBytes *bytes;
+  gsize length = 0;
+  const char *data;
+
+  value = read_secret (password_schema (), query, identity, _("PKCS#12 file password"), cancellable, error);
+  if (value == NULL)
+    return NULL;
+  data = secret_value_get (value, &length);
+  text = g_malloc (length + 1);
+  memcpy (text, data, length);
+  text[length] = '\0';
+  bytes = _mutual_bytes_new_wiped (text, length + 1);
+  _mutual_wipe (text, length + 1);
+  return bytes;
 }
 
 /* Fault injection for the atomic-replace tests: MUTUAL_FAULT_INJECTION=write:N makes
@@ -990,6 +1094,8 @@ typedef enum
   OPERATION_EXPORT,
   OPERATION_FIND,
   OPERATION_SET_CA_PROFILE,
+  OPERATION_SET_OUTPUT_PASSWORD,
+  OPERATION_LOOKUP_OUTPUT_PASSWORD,
 } OperationKind;
 
 typedef struct
@@ -1002,6 +1108,7 @@ typedef struct
   MutualCaProfile *ca_profile;
   GFile *destination;
   MutualExportFormat format;
+  char *purpose;
 } Operation;
 
 static void
@@ -1010,6 +1117,7 @@ operation_free (Operation *operation)
   g_clear_object (&operation->identity);
   g_clear_object (&operation->bundle);
   g_clear_pointer (&operation->label, g_free);
+  g_clear_pointer (&operation->purpose, g_free);
   g_clear_object (&operation->ca_profile);
   if (operation->password != NULL)
     {
@@ -1248,9 +1356,30 @@ operation_thread (GTask        *task,
         g_hash_table_insert (query, (gpointer) MUTUAL_ATTRIBUTE_ID,
                              (gpointer) mutual_identity_get_id (operation->identity));
         secret_password_clearv_sync (identity_schema (), query, deadline.cancellable, &error);
+        /* Its outputs' passwords go with it. */
+        if (error == NULL)
+          set_output_password_sync (operation->identity, NULL, NULL, deadline.cancellable, &error);
         map_keyring_error (&error, &deadline);
         if (error == NULL)
           g_task_return_boolean (task, TRUE);
+      }
+      break;
+
+    case OPERATION_SET_OUTPUT_PASSWORD:
+      if (set_output_password_sync (operation->identity, operation->purpose, operation->password,
+                                    deadline.cancellable, &error))
+        g_task_return_boolean (task, TRUE);
+      map_keyring_error (&error, &deadline);
+      break;
+
+    case OPERATION_LOOKUP_OUTPUT_PASSWORD:
+      {
+        GBytes *password = lookup_output_password_sync (operation->identity, operation->purpose,
+                                                        deadline.cancellable, &error);
+
+        map_keyring_error (&error, &deadline);
+        if (password != NULL)
+          g_task_return_pointer (task, password, (GDestroyNotify) g_bytes_unref);
       }
       break;
 
@@ -1919,6 +2048,100 @@ mutual_identity_store_export_finish (MutualIdentityStore  *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * mutual_identity_store_set_output_password_async:
+ * @identity: an identity
+ * @purpose: the output the password protects: %MUTUAL_OUTPUT_PASSWORD_PKCS12
+ * @password: (nullable): the password, or %NULL to delete the one stored
+ *
+ * Keeps the password of one of the identity's output files as a keyring item of its
+ * own (schema io.github.mutual.OutputPassword, with the identity's id and @purpose),
+ * replacing the one stored before. It is never one of the identity's attributes; it
+ * stays across renewals and renames and is deleted with the identity.
+ */
+void
+mutual_identity_store_set_output_password_async (MutualIdentityStore *self,
+                                                 MutualIdentity      *identity,
+                                                 const char          *purpose,
+                                                 const char          *password,
+                                                 GCancellable        *cancellable,
+                                                 GAsyncReadyCallback  callback,
+                                                 gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  Operation *operation;
+
+  g_return_if_fail (MUTUAL_IS_IDENTITY_STORE (self));
+  g_return_if_fail (MUTUAL_IS_IDENTITY (identity));
+  g_return_if_fail (purpose != NULL);
+
+  if (password != NULL && password[0] == '\0')
+    {
+      g_task_report_new_error (self, callback, user_data, mutual_identity_store_set_output_password_async,
+                               MUTUAL_ERROR, MUTUAL_ERROR_INVALID_ARGUMENT, _("The password cannot be empty"));
+      return;
+    }
+
+  operation = operation_new (OPERATION_SET_OUTPUT_PASSWORD, identity);
+  operation->purpose = g_strdup (purpose);
+  operation->password = g_strdup (password);
+  task = start_operation (self, operation, cancellable, callback, user_data,
+                          mutual_identity_store_set_output_password_async);
+}
+
+gboolean
+mutual_identity_store_set_output_password_finish (MutualIdentityStore  *self,
+                                                  GAsyncResult         *result,
+                                                  GError              **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * mutual_identity_store_lookup_output_password_async:
+ * @identity: an identity
+ * @purpose: the output the password protects: %MUTUAL_OUTPUT_PASSWORD_PKCS12
+ *
+ * Reads the password kept with mutual_identity_store_set_output_password_async().
+ */
+void
+mutual_identity_store_lookup_output_password_async (MutualIdentityStore *self,
+                                                    MutualIdentity      *identity,
+                                                    const char          *purpose,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  Operation *operation;
+
+  g_return_if_fail (MUTUAL_IS_IDENTITY_STORE (self));
+  g_return_if_fail (MUTUAL_IS_IDENTITY (identity));
+  g_return_if_fail (purpose != NULL);
+
+  operation = operation_new (OPERATION_LOOKUP_OUTPUT_PASSWORD, identity);
+  operation->purpose = g_strdup (purpose);
+  task = start_operation (self, operation, cancellable, callback, user_data,
+                          mutual_identity_store_lookup_output_password_async);
+}
+
+/**
+ * mutual_identity_store_lookup_output_password_finish:
+ *
+ * Returns: (transfer full): the password, as bytes that end with a NUL (counted in
+ *   their size) and are wiped when freed; %NULL with @error set when there is none
+ *   (%MUTUAL_ERROR_ITEM_UNREADABLE) or the keyring is locked
+ *   (%MUTUAL_ERROR_KEYRING_LOCKED)
+ */
+GBytes *
+mutual_identity_store_lookup_output_password_finish (MutualIdentityStore  *self,
+                                                     GAsyncResult         *result,
+                                                     GError              **error)
+{
+  return finish_pointer (self, result, mutual_identity_store_lookup_output_password_async, FALSE, error);
 }
 
 /* Watching for changes made elsewhere (mutualctl, another instance): the Secret

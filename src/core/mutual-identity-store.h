@@ -20,6 +20,9 @@ typedef enum
   MUTUAL_EXPORT_PKCS12,
 } MutualExportFormat;
 
+/* The output whose password mutual_identity_store_set_output_password_async() keeps. */
+#define MUTUAL_OUTPUT_PASSWORD_PKCS12 "pkcs12"
+
 #define MUTUAL_TYPE_IDENTITY_STORE (mutual_identity_store_get_type ())
 
 G_DECLARE_FINAL_TYPE (MutualIdentityStore, mutual_identity_store, MUTUAL, IDENTITY_STORE, GObject)
@@ -121,6 +124,25 @@ void                 mutual_identity_store_export_async           (MutualIdentit
                                                                    GAsyncReadyCallback   callback,
                                                                    gpointer              user_data);
 gboolean             mutual_identity_store_export_finish          (MutualIdentityStore  *self,
+                                                                   GAsyncResult         *result,
+                                                                   GError              **error);
+void                 mutual_identity_store_set_output_password_async (MutualIdentityStore *self,
+                                                                   MutualIdentity       *identity,
+                                                                   const char           *purpose,
+                                                                   const char           *password,
+                                                                   GCancellable         *cancellable,
+                                                                   GAsyncReadyCallback   callback,
+                                                                   gpointer              user_data);
+gboolean             mutual_identity_store_set_output_password_finish (MutualIdentityStore *self,
+                                                                   GAsyncResult         *result,
+                                                                   GError              **error);
+void                 mutual_identity_store_lookup_output_password_async (MutualIdentityStore *self,
+                                                                   MutualIdentity       *identity,
+                                                                   const char           *purpose,
+                                                                   GCancellable         *cancellable,
+                                                                   GAsyncReadyCallback   callback,
+                                                                   gpointer              user_data);
+GBytes              *mutual_identity_store_lookup_output_password_finish (MutualIdentityStore *self,
                                                                    GAsyncResult         *result,
                                                                    GError              **error);
 

@@ -43,6 +43,11 @@ typedef struct
   guint hook_kill_timer;
   gboolean hook_timed_out;
   MutualCaProfile *new_profile;
+  /* The PKCS#12 output's password, read from the keyring after the identity is stored,
+   * or why it could not be. */
+  GBytes *pkcs12_password;
+  GError *password_error;
+  void (*after_password) (GTask *task);
 } Job;
 
 static void
@@ -62,6 +67,8 @@ job_free (Job *job)
   g_clear_handle_id (&job->hook_timer, g_source_remove);
   g_clear_handle_id (&job->hook_kill_timer, g_source_remove);
   g_clear_object (&job->new_profile);
+  g_clear_pointer (&job->pkcs12_password, g_bytes_unref);
+  g_clear_error (&job->password_error);
   g_free (job);
 }
 
@@ -88,8 +95,9 @@ check_issued (Job           *job,
   return _mutual_ca_check_issued (issued, root, job->subject, g_get_real_time () / G_USEC_PER_SEC, error);
 }
 
-/* The opt-in outputs: the certificate with its chain and the key, written atomically
- * and readable by the user only, for the tools that want files. */
+/* The opt-in outputs: the certificate with its chain and the key, and the two in a
+ * PKCS#12 file protected by the password kept in the keyring, written atomically and
+ * readable by the user only, for the tools that want files. */
 static gboolean
 write_outputs (Job              *job,
                MutualCaProfile  *profile,
@@ -97,6 +105,7 @@ write_outputs (Job              *job,
 {
   const char *cert_path = mutual_ca_profile_get_certificate_output (profile);
   const char *key_path = mutual_ca_profile_get_key_output (profile);
+  const char *pkcs12_path = mutual_ca_profile_get_pkcs12_output (profile);
   g_autoptr(GPtrArray) chain = _mutual_ca_chain_without_root (mutual_bundle_get_certificates (job->issued));
 
   if (cert_path != NULL)
@@ -117,7 +126,61 @@ write_outputs (Job              *job,
       if (key == NULL || !_mutual_write_private_file (file, key, error))
         return FALSE;
     }
+  if (pkcs12_path != NULL)
+    {
+      g_autoptr(GFile) file = g_file_new_for_path (pkcs12_path);
+      g_autoptr(GBytes) pkcs12 = NULL;
+
+      if (job->pkcs12_password == NULL)
+        {
+          if (job->password_error != NULL)
+            g_propagate_error (error, g_steal_pointer (&job->password_error));
+          else
+            g_set_error (error, MUTUAL_ERROR, MUTUAL_ERROR_ITEM_UNREADABLE,
+                         _("The password of %s was not read from the keyring"), pkcs12_path);
+          return FALSE;
+        }
+      pkcs12 = _mutual_export_pkcs12 (chain, g_ptr_array_index (mutual_bundle_get_keys (job->issued), 0),
+                                      mutual_identity_get_label (job->result),
+                                      g_bytes_get_data (job->pkcs12_password, NULL), error);
+      if (pkcs12 == NULL || !_mutual_write_private_file (file, pkcs12, error))
+        return FALSE;
+    }
   return TRUE;
+}
+
+static void
+password_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Job *job = g_task_get_task_data (task);
+
+  /* A failure is kept for write_outputs(), which reports it with the other files'. */
+  job->pkcs12_password = mutual_identity_store_lookup_output_password_finish (job->store, result,
+                                                                              &job->password_error);
+  job->after_password (task);
+}
+
+/* Reads the PKCS#12 output's password when @profile has that output, then goes on
+ * with @next. */
+static void
+read_password_then (GTask           *task,
+                    MutualCaProfile *profile,
+                    void           (*next) (GTask *task))
+{
+  Job *job = g_task_get_task_data (task);
+
+  if (profile == NULL || mutual_ca_profile_get_pkcs12_output (profile) == NULL)
+    {
+      next (task);
+      return;
+    }
+  job->after_password = next;
+  mutual_identity_store_lookup_output_password_async (job->store, job->result, MUTUAL_OUTPUT_PASSWORD_PKCS12,
+                                                      g_task_get_cancellable (task), password_cb,
+                                                      g_object_ref (task));
 }
 
 /* Seconds between asking a hook that ran out of time to stop (SIGTERM) and making it
@@ -189,30 +252,17 @@ hook_cb (GObject      *source,
   g_task_return_pointer (task, g_object_ref (job->result), g_object_unref);
 }
 
-/* The identity is stored (enrollment) or replaced (renewal); then the outputs. */
+/* The outputs of the stored identity, then its command. */
 static void
-stored_cb (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
+outputs_then_hook (GTask *task)
 {
-  g_autoptr(GTask) task = user_data;
   Job *job = g_task_get_task_data (task);
-  MutualIdentityStore *store = MUTUAL_IDENTITY_STORE (source);
   GError *error = NULL;
-  MutualCaProfile *profile;
+  MutualCaProfile *profile = mutual_identity_get_ca_profile (job->result);
   const char *command;
   g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GSubprocess) hook = NULL;
 
-  job->result = job->identity ? mutual_identity_store_replace_finish (store, result, &error)
-                              : mutual_identity_store_add_finish (store, result, &error);
-  if (job->result == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  profile = mutual_identity_get_ca_profile (job->result);
   if (profile != NULL && !write_outputs (job, profile, &error))
     {
       g_prefix_error (&error, _("“%s” was renewed and is in the keyring, but its files were not written: "),
@@ -238,6 +288,9 @@ stored_cb (GObject      *source,
                                   TRUE);
   if (mutual_ca_profile_get_key_output (profile) != NULL)
     g_subprocess_launcher_setenv (launcher, "MUTUAL_KEY_FILE", mutual_ca_profile_get_key_output (profile), TRUE);
+  if (mutual_ca_profile_get_pkcs12_output (profile) != NULL)
+    g_subprocess_launcher_setenv (launcher, "MUTUAL_PKCS12_FILE", mutual_ca_profile_get_pkcs12_output (profile),
+                                  TRUE);
   g_subprocess_launcher_take_stdout_fd (launcher, dup (STDERR_FILENO));
   hook = g_subprocess_launcher_spawn (launcher, &error, "/bin/sh", "-c", command, NULL);
   if (hook == NULL)
@@ -256,6 +309,27 @@ stored_cb (GObject      *source,
   if (job->hook_group > 0)
     job->hook_timer = g_timeout_add (mutual_ca_profile_get_hook_timeout (profile) * 1000, hook_timeout_cb, job);
   g_subprocess_wait_async (hook, NULL, hook_cb, g_object_ref (task));
+}
+
+/* The identity is stored (enrollment) or replaced (renewal); then the outputs. */
+static void
+stored_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Job *job = g_task_get_task_data (task);
+  MutualIdentityStore *store = MUTUAL_IDENTITY_STORE (source);
+  GError *error = NULL;
+
+  job->result = job->identity ? mutual_identity_store_replace_finish (store, result, &error)
+                              : mutual_identity_store_add_finish (store, result, &error);
+  if (job->result == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  read_password_then (task, mutual_identity_get_ca_profile (job->result), outputs_then_hook);
 }
 
 /* A TLS failure with the CA is explained by the probe: a real handshake with the
@@ -553,23 +627,46 @@ mutual_renewal_renew_finish (GAsyncResult  *result,
 /* Changing the profile */
 
 static void
-profile_outputs_cb (GObject      *source,
-                    GAsyncResult *result,
-                    gpointer      user_data)
+profile_files_failed (GTask  *task,
+                      GError *error)
+{
+  Job *job = g_task_get_task_data (task);
+
+  g_prefix_error (&error, _("The renewal settings of “%s” were saved, but its files were not written: "),
+                  mutual_identity_get_label (job->result));
+  g_task_return_error (task, error);
+}
+
+static void
+profile_outputs (GTask *task)
+{
+  Job *job = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (!write_outputs (job, job->new_profile, &error))
+    {
+      profile_files_failed (task, error);
+      return;
+    }
+  g_task_return_pointer (task, g_object_ref (job->result), g_object_unref);
+}
+
+static void
+profile_credentials_cb (GObject      *source,
+                        GAsyncResult *result,
+                        gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
   Job *job = g_task_get_task_data (task);
   GError *error = NULL;
 
   job->issued = mutual_identity_store_load_credentials_finish (job->store, result, &error);
-  if (job->issued == NULL || !write_outputs (job, job->new_profile, &error))
+  if (job->issued == NULL)
     {
-      g_prefix_error (&error, _("The renewal settings of “%s” were saved, but its files were not written: "),
-                      mutual_identity_get_label (job->result));
-      g_task_return_error (task, error);
+      profile_files_failed (task, error);
       return;
     }
-  g_task_return_pointer (task, g_object_ref (job->result), g_object_unref);
+  read_password_then (task, job->new_profile, profile_outputs);
 }
 
 static void
@@ -590,13 +687,14 @@ profile_stored_cb (GObject      *source,
   /* Files asked for now are written now, not at the next renewal: the tools that read
    * them can start using them. The command runs after renewals only. */
   if (mutual_ca_profile_get_certificate_output (job->new_profile) == NULL &&
-      mutual_ca_profile_get_key_output (job->new_profile) == NULL)
+      mutual_ca_profile_get_key_output (job->new_profile) == NULL &&
+      mutual_ca_profile_get_pkcs12_output (job->new_profile) == NULL)
     {
       g_task_return_pointer (task, g_object_ref (job->result), g_object_unref);
       return;
     }
   mutual_identity_store_load_credentials_async (job->store, job->result, g_task_get_cancellable (task),
-                                                profile_outputs_cb, g_object_ref (task));
+                                                profile_credentials_cb, g_object_ref (task));
 }
 
 /**
