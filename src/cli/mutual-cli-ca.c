@@ -4,6 +4,7 @@
 #include <glib-unix.h>
 #include <glib/gi18n.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "mutual-cli.h"
 
@@ -70,6 +71,92 @@ read_token_file (const char  *path,
   token = g_strdup (g_strstrip (contents));
   explicit_bzero (contents, length);
   return token;
+}
+
+/* A password typed or read from a file, wiped when freed. */
+typedef char MutualCliPassword;
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MutualCliPassword, mutual_cli_free_password)
+
+/* The PKCS#12 output's password: read from a file, or typed twice at the terminal;
+ * never an argument, which every user of the system can read. */
+static MutualCliPassword *
+read_pkcs12_password (MutualCli  *cli,
+                      const char *password_file,
+                      int        *exit_code)
+{
+  g_autoptr(MutualCliPassword) password = NULL;
+  g_autoptr(MutualCliPassword) again = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (password_file != NULL)
+    {
+      password = mutual_cli_read_password_file (password_file, &error);
+      if (password == NULL)
+        {
+          *exit_code = mutual_cli_fail (cli, MUTUAL_EXIT_INPUT, error);
+          return NULL;
+        }
+    }
+  else if (isatty (STDIN_FILENO))
+    {
+      password = mutual_cli_prompt_password (_("Password of the PKCS#12 file: "));
+      if (password != NULL)
+        again = mutual_cli_prompt_password (_("The same password again: "));
+      if (password == NULL || again == NULL || !g_str_equal (password, again))
+        {
+          *exit_code = mutual_cli_usage_error (cli, again != NULL ? _("The two passwords differ")
+                                                                  : _("No password was typed"));
+          return NULL;
+        }
+    }
+  else
+    {
+      *exit_code = mutual_cli_usage_error (cli, _("--out-p12 needs a password, and standard input is not a "
+                                                  "terminal to type it: give --p12-password-file FILE"));
+      return NULL;
+    }
+  if (password[0] == '\0')
+    {
+      *exit_code = mutual_cli_usage_error (cli, _("The password of the PKCS#12 file cannot be empty"));
+      return NULL;
+    }
+  return g_steal_pointer (&password);
+}
+
+/* Keeps (or with %NULL, deletes) the PKCS#12 output's password in the keyring. */
+static gboolean
+store_pkcs12_password (MutualIdentityStore  *store,
+                       MutualIdentity       *identity,
+                       const char           *password,
+                       GError              **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  mutual_identity_store_set_output_password_async (store, identity, MUTUAL_OUTPUT_PASSWORD_PKCS12, password, NULL,
+                                                   mutual_cli_result_cb, &result);
+  mutual_cli_wait (&result);
+  return mutual_identity_store_set_output_password_finish (store, result, error);
+}
+
+/* Sets the PKCS#12 output of an enrolled identity, with its password: the file is
+ * written at once. */
+static MutualIdentity *
+set_pkcs12_output (MutualIdentityStore  *store,
+                   MutualIdentity       *identity,
+                   const char           *path,
+                   const char           *password,
+                   GError              **error)
+{
+  g_autoptr(MutualCaProfile) profile = mutual_ca_profile_copy (mutual_identity_get_ca_profile (identity));
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autofree char *absolute = g_canonicalize_filename (path, NULL);
+
+  if (!store_pkcs12_password (store, identity, password, error))
+    return NULL;
+  mutual_ca_profile_set_pkcs12_output (profile, absolute);
+  mutual_renewal_set_profile_async (store, identity, profile, NULL, mutual_cli_result_cb, &result);
+  mutual_cli_wait (&result);
+  return mutual_renewal_set_profile_finish (result, error);
 }
 
 static char *
@@ -168,6 +255,8 @@ run_enroll (MutualCli  *cli,
   g_autofree char *policy = NULL;
   g_autofree char *out_cert = NULL;
   g_autofree char *out_key = NULL;
+  g_autofree char *out_p12 = NULL;
+  g_autofree char *p12_password_file = NULL;
   g_autofree char *hook = NULL;
   g_autofree char *hook_timeout_text = NULL;
   guint hook_timeout = 0;
@@ -200,6 +289,12 @@ run_enroll (MutualCli  *cli,
     { "out-key", 0, 0, G_OPTION_ARG_FILENAME, &out_key,
       N_("After enrollment and each renewal, write the private key, unencrypted, to FILE (mode 0600)"),
       N_("FILE") },
+    { "out-p12", 0, 0, G_OPTION_ARG_FILENAME, &out_p12,
+      N_("After enrollment and each renewal, write the certificate, its chain and the key to FILE as "
+         "PKCS#12, protected by a password kept in the keyring"), N_("FILE") },
+    { "p12-password-file", 0, 0, G_OPTION_ARG_FILENAME, &p12_password_file,
+      N_("Read the password of the --out-p12 file from FILE (its first line; default: ask twice)"),
+      N_("FILE") },
     { "exec", 0, 0, G_OPTION_ARG_STRING, &hook,
       N_("After enrollment and each renewal, run COMMAND with the shell"), N_("COMMAND") },
     { "exec-timeout", 0, 0, G_OPTION_ARG_STRING, &hook_timeout_text,
@@ -215,6 +310,7 @@ run_enroll (MutualCli  *cli,
   g_autoptr(MutualIdentity) identity = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(MutualCliPassword) p12_password = NULL;
   MutualKeyType key_type = MUTUAL_KEY_TYPE_P256;
   g_autofree char *when = NULL;
   g_autofree char *headline = NULL;
@@ -240,6 +336,11 @@ run_enroll (MutualCli  *cli,
     return mutual_cli_usage_error (cli, _("The label cannot be empty"));
   if (hook_timeout_text != NULL && !parse_hook_timeout (hook_timeout_text, &hook_timeout, &error))
     return mutual_cli_usage_error (cli, "%s", error->message);
+  if (p12_password_file != NULL && out_p12 == NULL)
+    return mutual_cli_usage_error (cli, _("--p12-password-file needs --out-p12"));
+  /* Asked before the CA is: a token is spent by the enrollment. */
+  if (out_p12 != NULL && (p12_password = read_pkcs12_password (cli, p12_password_file, &exit_code)) == NULL)
+    return exit_code;
 
   profile = mutual_ca_profile_new (MUTUAL_CA_KIND_STEP_CA, url, fingerprint, provisioner, &error);
   if (profile == NULL || (policy != NULL && !mutual_ca_profile_set_renew_policy (profile, policy, &error)))
@@ -291,6 +392,20 @@ run_enroll (MutualCli  *cli,
   identity = mutual_renewal_enroll_finish (result, &error);
   if (identity == NULL)
     return fail (cli, error);
+  /* The password is kept with the identity's id, known only now; the file is then
+   * written at once, as a change of the renewal settings. */
+  if (out_p12 != NULL)
+    {
+      g_autoptr(MutualIdentity) with_pkcs12 = set_pkcs12_output (store, identity, out_p12, p12_password, &error);
+
+      if (with_pkcs12 == NULL)
+        {
+          g_prefix_error (&error, _("“%s” was enrolled (id %s), but its PKCS#12 file was not set up: "),
+                          mutual_identity_get_label (identity), mutual_identity_get_id (identity));
+          return fail (cli, error);
+        }
+      g_set_object (&identity, with_pkcs12);
+    }
 
   if (mutual_cli_get_json (cli))
     {
@@ -440,6 +555,7 @@ print_profile (MutualIdentity *identity)
   mutual_cli_print ("    %-17s %s\n", _("Certificate file"),
                     mutual_ca_profile_get_certificate_output (profile) ?: none);
   mutual_cli_print ("    %-17s %s\n", _("Key file"), mutual_ca_profile_get_key_output (profile) ?: none);
+  mutual_cli_print ("    %-17s %s\n", _("PKCS#12 file"), mutual_ca_profile_get_pkcs12_output (profile) ?: none);
   if (mutual_ca_profile_get_hook (profile) != NULL)
     {
       /* Translators: a command, then how long it may run. */
@@ -463,6 +579,8 @@ run_set_renewal (MutualCli  *cli,
   g_autofree char *out_key = NULL;
   g_autofree char *hook = NULL;
   g_autofree char *hook_timeout_text = NULL;
+  g_autofree char *out_p12 = NULL;
+  g_autofree char *p12_password_file = NULL;
   gboolean no_outputs = FALSE;
   gboolean no_exec = FALSE;
   const GOptionEntry entries[] = {
@@ -475,8 +593,15 @@ run_set_renewal (MutualCli  *cli,
     { "out-key", 0, 0, G_OPTION_ARG_FILENAME, &out_key,
       N_("After each renewal, write the private key, unencrypted, to FILE (mode 0600; written now too)"),
       N_("FILE") },
+    { "out-p12", 0, 0, G_OPTION_ARG_FILENAME, &out_p12,
+      N_("After each renewal, write the certificate, its chain and the key to FILE as PKCS#12, "
+         "protected by a password kept in the keyring (written now too)"), N_("FILE") },
+    { "p12-password-file", 0, 0, G_OPTION_ARG_FILENAME, &p12_password_file,
+      N_("Read the password of the --out-p12 file from FILE (its first line; default: ask twice)"),
+      N_("FILE") },
     { "no-outputs", 0, 0, G_OPTION_ARG_NONE, &no_outputs,
-      N_("Stop writing files after renewals (the files already written stay)"), NULL },
+      N_("Stop writing files after renewals and forget the PKCS#12 password (the files already "
+         "written stay)"), NULL },
     { "exec", 0, 0, G_OPTION_ARG_STRING, &hook,
       N_("After each renewal, run COMMAND with the shell"), N_("COMMAND") },
     { "exec-timeout", 0, 0, G_OPTION_ARG_STRING, &hook_timeout_text,
@@ -490,6 +615,7 @@ run_set_renewal (MutualCli  *cli,
   g_autoptr(MutualCaProfile) profile = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(MutualCliPassword) p12_password = NULL;
   guint hook_timeout = 0;
   int exit_code;
 
@@ -498,12 +624,14 @@ run_set_renewal (MutualCli  *cli,
   if (argc != 2)
     return mutual_cli_usage_error (cli, argc < 2 ? _("Give the id or label of the identity to change")
                                                  : _("Change one identity at a time"));
-  if (policy == NULL && out_cert == NULL && out_key == NULL && !no_outputs && hook == NULL &&
+  if (policy == NULL && out_cert == NULL && out_key == NULL && out_p12 == NULL && !no_outputs && hook == NULL &&
       hook_timeout_text == NULL && !no_exec)
-    return mutual_cli_usage_error (cli, _("Say what to change: --renew-at, --out-cert, --out-key, "
+    return mutual_cli_usage_error (cli, _("Say what to change: --renew-at, --out-cert, --out-key, --out-p12, "
                                           "--no-outputs, --exec, --exec-timeout or --no-exec"));
-  if (no_outputs && (out_cert != NULL || out_key != NULL))
-    return mutual_cli_usage_error (cli, _("--no-outputs cannot go with --out-cert or --out-key"));
+  if (no_outputs && (out_cert != NULL || out_key != NULL || out_p12 != NULL))
+    return mutual_cli_usage_error (cli, _("--no-outputs cannot go with --out-cert, --out-key or --out-p12"));
+  if (p12_password_file != NULL && out_p12 == NULL)
+    return mutual_cli_usage_error (cli, _("--p12-password-file needs --out-p12"));
   if (no_exec && (hook != NULL || hook_timeout_text != NULL))
     return mutual_cli_usage_error (cli, _("--no-exec cannot go with --exec or --exec-timeout"));
   if (hook != NULL && hook[0] == '\0')
@@ -545,11 +673,29 @@ run_set_renewal (MutualCli  *cli,
   }
   if (hook_timeout_text != NULL)
     mutual_ca_profile_set_hook_timeout (profile, hook_timeout);
+  if (out_p12 != NULL)
+    {
+      g_autofree char *p12_path = g_canonicalize_filename (out_p12, NULL);
+
+      mutual_ca_profile_set_pkcs12_output (profile, p12_path);
+      p12_password = read_pkcs12_password (cli, p12_password_file, &exit_code);
+      if (p12_password == NULL)
+        return exit_code;
+      /* Stored first: the file is written at once, with it. */
+      if (!store_pkcs12_password (store, identity, p12_password, &error))
+        return fail (cli, error);
+    }
+  else if (no_outputs)
+    {
+      mutual_ca_profile_set_pkcs12_output (profile, NULL);
+    }
 
   mutual_renewal_set_profile_async (store, identity, profile, NULL, mutual_cli_result_cb, &result);
   mutual_cli_wait (&result);
   changed = mutual_renewal_set_profile_finish (result, &error);
   if (changed == NULL)
+    return fail (cli, error);
+  if (no_outputs && !store_pkcs12_password (store, changed, NULL, &error))
     return fail (cli, error);
 
   if (mutual_cli_get_json (cli))
@@ -694,6 +840,9 @@ run_status (MutualCli  *cli,
       mutual_cli_print ("    %-13s %s\n", _("Certificate"), expiry);
       mutual_cli_print ("    %-13s %s\n", _("Next renewal"), next_text);
       mutual_cli_print ("    %-13s %s\n", _("Last attempt"), last_text);
+      if (mutual_ca_profile_get_pkcs12_output (mutual_identity_get_ca_profile (identity)) != NULL)
+        mutual_cli_print ("    %-13s %s\n", _("PKCS#12 file"),
+                          mutual_ca_profile_get_pkcs12_output (mutual_identity_get_ca_profile (identity)));
       mutual_cli_print ("    %-13s %s, %s\n", _("CA"), mutual_ca_profile_get_url (mutual_identity_get_ca_profile (identity)),
                         reachable_text (record ? record->ca_reachable : -1));
     }
