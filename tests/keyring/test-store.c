@@ -351,6 +351,98 @@ test_rename_and_replace (void)
   remove_all (store);
 }
 
+static gboolean
+set_output_password (MutualIdentityStore  *store,
+                     MutualIdentity       *identity,
+                     const char           *password,
+                     GError              **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  mutual_identity_store_set_output_password_async (store, identity, MUTUAL_OUTPUT_PASSWORD_PKCS12, password, NULL,
+                                                   result_cb, &result);
+  return mutual_identity_store_set_output_password_finish (store, wait_result (&result), error);
+}
+
+static GBytes *
+lookup_output_password (MutualIdentityStore  *store,
+                        MutualIdentity       *identity,
+                        GError              **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  mutual_identity_store_lookup_output_password_async (store, identity, MUTUAL_OUTPUT_PASSWORD_PKCS12, NULL,
+                                                      result_cb, &result);
+  return mutual_identity_store_lookup_output_password_finish (store, wait_result (&result), error);
+}
+
+/* An output's password: an item of its own, replaced when set again, kept across a
+ * rename and a renewal (which replace the identity's items), not an identity in the
+ * list, and deleted with the identity. */
+static void
+test_output_password (void)
+{
+  g_autoptr(MutualIdentityStore) store = mutual_identity_store_new ();
+  g_autoptr(MutualBundle) original = read_files (NULL, "client-p256.pem", "client-p256.key", NULL);
+  g_autoptr(MutualBundle) renewed = read_files (NULL, "client-p384.pem", "client-p384.key", NULL);
+  g_autoptr(MutualIdentity) identity = NULL;
+  g_autoptr(MutualIdentity) renamed = NULL;
+  g_autoptr(MutualIdentity) replaced = NULL;
+  g_autoptr(GAsyncResult) rename_result = NULL;
+  g_autoptr(GAsyncResult) replace_result = NULL;
+  g_autoptr(GBytes) password = NULL;
+  g_autoptr(GError) error = NULL;
+
+  identity = add (store, original, "with-p12", &error);
+  g_assert_no_error (error);
+
+  password = lookup_output_password (store, identity, &error);
+  g_assert_error (error, MUTUAL_ERROR, MUTUAL_ERROR_ITEM_UNREADABLE);
+  g_assert_null (password);
+  g_clear_error (&error);
+  g_assert_false (set_output_password (store, identity, "", &error));
+  g_assert_error (error, MUTUAL_ERROR, MUTUAL_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+
+  g_assert_true (set_output_password (store, identity, "first", &error));
+  g_assert_no_error (error);
+  g_assert_true (set_output_password (store, identity, "second secret", &error));
+  g_assert_no_error (error);
+
+  mutual_identity_store_rename_async (store, identity, "renamed-p12", NULL, result_cb, &rename_result);
+  renamed = mutual_identity_store_rename_finish (store, wait_result (&rename_result), &error);
+  g_assert_no_error (error);
+  mutual_identity_store_replace_async (store, renamed, renewed, NULL, result_cb, &replace_result);
+  replaced = mutual_identity_store_replace_finish (store, wait_result (&replace_result), &error);
+  g_assert_no_error (error);
+
+  password = lookup_output_password (store, replaced, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (password);
+  g_assert_cmpuint (g_bytes_get_size (password), ==, strlen ("second secret") + 1);
+  g_assert_cmpstr (g_bytes_get_data (password, NULL), ==, "second secret");
+  g_clear_pointer (&password, g_bytes_unref);
+
+  refresh (store);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 1);
+
+  g_assert_true (set_output_password (store, replaced, NULL, &error));
+  g_assert_no_error (error);
+  password = lookup_output_password (store, replaced, &error);
+  g_assert_error (error, MUTUAL_ERROR, MUTUAL_ERROR_ITEM_UNREADABLE);
+  g_clear_error (&error);
+
+  /* Removing the identity deletes its password. */
+  g_assert_true (set_output_password (store, replaced, "third", &error));
+  g_assert_no_error (error);
+  remove_identity (store, replaced);
+  password = lookup_output_password (store, replaced, &error);
+  g_assert_error (error, MUTUAL_ERROR, MUTUAL_ERROR_ITEM_UNREADABLE);
+  g_assert_null (password);
+  g_clear_error (&error);
+  remove_all (store);
+}
+
 /* The items the keyring holds for an id, by generation and kind: what a crash left. */
 static guint
 count_items (const char *id)
@@ -537,6 +629,7 @@ main (int    argc,
   g_test_add_func ("/store/round-trips", test_round_trips);
   g_test_add_func ("/store/refusals", test_refusals);
   g_test_add_func ("/store/rename-and-replace", test_rename_and_replace);
+  g_test_add_func ("/store/output-password", test_output_password);
   /* After the in-process tests: other processes write the keyring, and the file
    * backend's copy in this process does not see their changes. */
   g_test_add_func ("/store/interrupted-replace", test_interrupted_replace);

@@ -15,7 +15,11 @@ untrusted TLS certificate, a wrong root at bootstrap, and certificates from anot
 root, for another subject and for another key, served by a small HTTPS server in this
 test that listens on the CA's own address with a certificate under the CA's root.
 A renewal killed at each step of the keyring write leaves exactly one complete
-identity; a locked keyring is reported and changes nothing. Runs under MUTUAL_TEST_NEEDS=keyring; TAP output; the CAs are always stopped, and no
+identity; a locked keyring is reported and changes nothing. A PKCS#12 output: written
+at once and after renewals, opened by OpenSSL with the password the keyring keeps
+(and not with another), its password item kept across renewals and deleted by
+--no-outputs and with the identity; with the item gone, a renewal still replaces the
+identity and reports the file's failure. Runs under MUTUAL_TEST_NEEDS=keyring; TAP output; the CAs are always stopped, and no
 token, password or key may appear in anything mutualctl printed.
 """
 
@@ -548,6 +552,8 @@ def checks(ctl, ca, refusing, work, started):
     rc, body, err = ctl("set-renewal", "nobody-here", "--renew-at", "2/3")
     tap.ok(rc == 3 and "nobody-here" in err, "set-renewal of an unknown identity: exit 3", (rc, body, err))
 
+    pkcs12_output(ctl, ca, kate_id, passwords[admin], work)
+
     # A renewal killed at each step of the keyring write: the next run finds exactly one
     # complete alice, the old one or the new one, and renews her again.
     for step in range(1, 5):
@@ -709,6 +715,145 @@ def checks(ctl, ca, refusing, work, started):
     leaked = [s for s in ctl.secrets for out in ctl.outputs if s and s in out]
     tap.ok(not leaked, f"no token or password in anything mutualctl printed "
                        f"({len(ctl.outputs)} runs, {len(ctl.secrets)} secrets)")
+
+
+def pkcs12_items(id_):
+    """How many PKCS#12 passwords the keyring holds for the identity (the secrets that
+    secret-tool prints stay in this process)."""
+    out = subprocess.run(["secret-tool", "search", "--all", "xdg:schema", "io.github.mutual.OutputPassword",
+                          "id", id_, "purpose", "pkcs12"], capture_output=True, text=True).stdout
+    return sum(1 for line in out.splitlines() if line.startswith("["))
+
+
+def pkcs12_contents(path, password_file):
+    """(leaf SHA-256 fingerprint, number of certificates, friendly name, whether the key
+    matches the leaf) of a PKCS#12 file, read by OpenSSL; None when it does not open."""
+    def openssl(*args, data=None):
+        return subprocess.run(["openssl", *args], input=data, capture_output=True, text=True)
+    passin = ["-passin", f"file:{password_file}"]
+    leaf = openssl("pkcs12", "-in", path, *passin, "-nokeys", "-clcerts")
+    if leaf.returncode != 0 or "BEGIN CERTIFICATE" not in leaf.stdout:
+        return None
+    every = openssl("pkcs12", "-in", path, *passin, "-nokeys").stdout
+    key = openssl("pkcs12", "-in", path, *passin, "-nocerts", "-nodes").stdout
+    fingerprint = openssl("x509", "-noout", "-fingerprint", "-sha256", data=leaf.stdout).stdout
+    cert_pub = openssl("x509", "-noout", "-pubkey", data=leaf.stdout).stdout
+    key_pub = openssl("pkey", "-pubout", data=key).stdout
+    friendly = [line.split(":", 1)[1].strip() for line in leaf.stdout.splitlines()
+                if line.strip().startswith("friendlyName:")]
+    return (fingerprint.strip().split("=", 1)[-1], every.count("BEGIN CERTIFICATE"),
+            friendly[0] if friendly else None, bool(cert_pub) and cert_pub == key_pub)
+
+
+def pkcs12_output(ctl, ca, kate_id, admin_password_file, work):
+    """A PKCS#12 output, protected by a password the user chose and the keyring keeps."""
+    secret = "p12-" + os.urandom(9).hex()
+    ctl.secrets.append(secret)
+    password_file = os.path.join(work, "p12.password")
+    with open(password_file, "w") as f:
+        f.write(secret + "\n")
+    wrong_file = os.path.join(work, "p12-wrong.password")
+    with open(wrong_file, "w") as f:
+        f.write("not-" + secret + "\n")
+    kate_p12 = os.path.join(work, "kate.p12")
+
+    rc, body, err = ctl("set-renewal", kate_id or "-", "--out-p12", kate_p12, "--p12-password-file",
+                        password_file)
+    identity = (body or {}).get("identity") or {}
+    tap.ok(rc == 0 and body["ca"]["output_pkcs12"] == kate_p12 and os.path.exists(kate_p12) and
+           oct(os.stat(kate_p12).st_mode & 0o777) == "0o600",
+           "set-renewal kate --out-p12 --p12-password-file: the file is written at once, mode 0600",
+           (rc, body, err))
+    first = pkcs12_contents(kate_p12, password_file)
+    tap.eq(first, (identity.get("sha256"), 2, "kate", True),
+           "the p12 file holds kate's certificate and intermediate, named kate, and her matching key")
+    tap.eq(pkcs12_contents(kate_p12, wrong_file), None, "a wrong password does not open it")
+    tap.eq(pkcs12_items(kate_id), 1, "the password is one item of its own in the keyring")
+
+    rc, body, err = ctl("set-renewal", kate_id or "-", "--out-p12", kate_p12)
+    tap.ok(rc == 2 and "--p12-password-file" in err,
+           "set-renewal --out-p12 with no password file and no terminal: usage error, exit 2", (rc, err))
+    empty_file = os.path.join(work, "p12-empty.password")
+    with open(empty_file, "w") as f:
+        f.write("\n")
+    rc, body, err = ctl("set-renewal", kate_id or "-", "--out-p12", kate_p12, "--p12-password-file", empty_file)
+    tap.ok(rc == 2 and "empty" in err, "an empty p12 password is refused, exit 2", (rc, err))
+    rc, body, err = ctl("set-renewal", kate_id or "-", "--p12-password-file", password_file)
+    tap.eq(rc, 2, "--p12-password-file without --out-p12: usage error, exit 2")
+
+    # The PEM outputs are set apart (as the GUI's Change… dialog does): the p12 stays.
+    kate_cert = os.path.join(work, "kate-again.crt")
+    rc, body, err = ctl("set-renewal", kate_id or "-", "--out-cert", kate_cert)
+    tap.ok(rc == 0 and body["ca"]["output_certificate"] == kate_cert and
+           body["ca"]["output_pkcs12"] == kate_p12, "set-renewal kate --out-cert keeps the p12 output",
+           (rc, body, err))
+    rc, body, err = ctl("status")
+    mine = [i for i in (body or {}).get("identities", []) if i["identity"]["id"] == kate_id]
+    tap.ok(mine and mine[0]["ca"]["output_pkcs12"] == kate_p12, "status --json shows the p12 output", mine)
+    text = subprocess.run([ctl.path, "status"], capture_output=True, text=True, stdin=subprocess.DEVNULL)
+    ctl.outputs.append(text.stdout + text.stderr)
+    tap.ok(kate_p12 in text.stdout, "and so does status", text.stdout)
+
+    rc, body, err = ctl("renew", kate_id or "-", "--force")
+    renewed = ((body or {}).get("identity") or {}).get("sha256")
+    second = pkcs12_contents(kate_p12, password_file)
+    tap.ok(rc == 0 and renewed and renewed != identity.get("sha256") and second == (renewed, 2, "kate", True),
+           "renew kate --force: the p12 file holds the new certificate and its key", (rc, err, second))
+    tap.eq(pkcs12_items(kate_id), 1, "the password outlives the renewal, once")
+
+    # The password deleted behind Mutual's back: the renewal is kept, the file's failure said.
+    subprocess.run(["secret-tool", "clear", "xdg:schema", "io.github.mutual.OutputPassword", "id", kate_id,
+                    "purpose", "pkcs12"], capture_output=True)
+    before = pkcs12_contents(kate_p12, password_file)
+    rc, body, err = ctl("renew", kate_id or "-", "--force")
+    now = generation_of(ctl, kate_id, work)
+    tap.ok(rc != 0 and "was renewed" in err and "PKCS#12" in err and now and now[0] != renewed and
+           now[1] == "key matches",
+           "renewal with the password gone: kate is renewed, the p12 file's failure is reported",
+           (rc, err, now))
+    tap.eq(pkcs12_contents(kate_p12, password_file), before, "and the file written before is left as it was")
+    rc, body, err = ctl("status")
+    mine = [i for i in (body or {}).get("identities", []) if i["identity"]["id"] == kate_id]
+    tap.ok(mine and mine[0]["last_result"] == "failed" and "PKCS#12" in (mine[0]["last_error"] or {}).get(
+           "message", ""), "status records the failed output", mine and mine[0].get("last_error"))
+
+    # --no-outputs forgets the file and its password.
+    rc, body, err = ctl("set-renewal", kate_id or "-", "--out-p12", kate_p12, "--p12-password-file",
+                        password_file)
+    tap.ok(rc == 0 and pkcs12_items(kate_id) == 1, "set-renewal --out-p12 again stores the password again",
+           (rc, err))
+    rc, body, err = ctl("set-renewal", kate_id or "-", "--no-outputs")
+    tap.ok(rc == 0 and body["ca"]["output_pkcs12"] is None and body["ca"]["output_certificate"] is None and
+           pkcs12_items(kate_id) == 0, "set-renewal kate --no-outputs: no p12 output, its password deleted",
+           (rc, body, err))
+    rc, body, err = ctl("renew", kate_id or "-", "--force")
+    tap.eq(rc, 0, "and kate renews with no files")
+
+    # Enrolling with a p12 output; removing the identity deletes its password.
+    lena_p12 = os.path.join(work, "lena.p12")
+    rc, body, err = ctl("enroll", "--ca-url", ca["url"], "--fingerprint", ca["fingerprint"], "--provisioner",
+                        stepca.ADMIN, "--password-file", admin_password_file, "--subject", "lena",
+                        "--out-p12", lena_p12, "--p12-password-file", password_file)
+    lena = (body or {}).get("identity") or {}
+    tap.ok(rc == 0 and body["ca"]["output_pkcs12"] == lena_p12 and
+           pkcs12_contents(lena_p12, password_file) == (lena.get("sha256"), 2, "lena", True) and
+           oct(os.stat(lena_p12).st_mode & 0o777) == "0o600",
+           "enroll lena --out-p12: the p12 file is written at once, mode 0600", (rc, body, err))
+    tap.eq(pkcs12_items(lena.get("id", "-")), 1, "with its password in the keyring")
+    rc, body, err = ctl("remove", lena.get("id", "-"), "--yes")
+    tap.ok(rc == 0 and pkcs12_items(lena.get("id", "-")) == 0, "remove lena: her p12 password goes too",
+           (rc, err))
+
+    state = os.path.join(os.environ.get("XDG_STATE_HOME") or os.path.expanduser("~/.local/state"), "mutual")
+    found = []
+    for folder, _, names in os.walk(state):
+        for name in names:
+            with open(os.path.join(folder, name), "rb") as f:
+                if secret.encode() in f.read():
+                    found.append(name)
+    leaked = [out for out in ctl.outputs if secret in out]
+    tap.ok(not found and not leaked, "the p12 password is in no output and no state file",
+           (found, len(leaked)))
 
 
 def policy_replan(ctl, carol_id):
