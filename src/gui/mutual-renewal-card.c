@@ -20,9 +20,9 @@
  * replaces the identity only once the new certificate passed every check; its result
  * is told in a toast.
  *
- * The policy is shown, not edited: the core stores the profile with the identity when it
- * is enrolled, and has no way yet to change it afterwards. Output files and hooks are
- * not part of the core's profile yet either, so the card has nothing to show for them. */
+ * Change… edits the policy, the files written after each renewal (PEM files and a
+ * PKCS#12 file, whose password the core keeps in the keyring) and the command run
+ * then, through mutual_renewal_set_profile_async(). */
 
 #define HOUR ((gint64) 3600)
 
@@ -147,29 +147,47 @@ describe_policy (MutualCaProfile *profile)
                           (int) (g_ascii_strtod (policy, NULL) * 100 + 0.5));
 }
 
+static void append_line (GString    *text,
+                         const char *format,
+                         ...) G_GNUC_PRINTF (2, 3);
+
+/* Appends a line to @text, which holds one per output. */
+static void
+append_line (GString    *text,
+             const char *format,
+             ...)
+{
+  va_list args;
+
+  if (text->len > 0)
+    g_string_append_c (text, '\n');
+  va_start (args, format);
+  g_string_append_vprintf (text, format, args);
+  va_end (args);
+}
+
 /* The files written and the command run after each renewal, one per line. */
 static char *
 describe_outputs (MutualCaProfile *profile)
 {
   g_autoptr(GString) text = g_string_new (NULL);
+  const char *certificate = mutual_ca_profile_get_certificate_output (profile);
+  const char *key = mutual_ca_profile_get_key_output (profile);
+  const char *pkcs12 = mutual_ca_profile_get_pkcs12_output (profile);
+  const char *hook = mutual_ca_profile_get_hook (profile);
 
-  if (mutual_ca_profile_get_certificate_output (profile) != NULL)
+  if (certificate != NULL)
     /* Translators: %s is a file's path. */
-    g_string_append_printf (text, _("Writes the certificate to %s"), mutual_ca_profile_get_certificate_output (profile));
-  if (mutual_ca_profile_get_key_output (profile) != NULL)
-    {
-      if (text->len > 0)
-        g_string_append_c (text, '\n');
-      /* Translators: %s is a file's path. */
-      g_string_append_printf (text, _("Writes the private key to %s"), mutual_ca_profile_get_key_output (profile));
-    }
-  if (mutual_ca_profile_get_hook (profile) != NULL)
-    {
-      if (text->len > 0)
-        g_string_append_c (text, '\n');
-      /* Translators: %s is a shell command. */
-      g_string_append_printf (text, _("Then runs %s"), mutual_ca_profile_get_hook (profile));
-    }
+    append_line (text, _("Writes the certificate to %s"), certificate);
+  if (key != NULL)
+    /* Translators: %s is a file's path. */
+    append_line (text, _("Writes the private key to %s"), key);
+  if (pkcs12 != NULL)
+    /* Translators: %s is a file's path. */
+    append_line (text, _("Writes the certificate and key as PKCS#12 to %s"), pkcs12);
+  if (hook != NULL)
+    /* Translators: %s is a shell command. */
+    append_line (text, _("Then runs %s"), hook);
   if (text->len == 0)
     return g_strdup (_("Nothing: no files are written and no command runs"));
   return g_string_free (g_steal_pointer (&text), FALSE);
@@ -381,6 +399,21 @@ add_toast (MutualRenewalCard *self,
     g_object_unref (g_object_ref_sink (toast));
 }
 
+/* A failure, shown until it is dismissed. */
+static void
+error_toast (MutualRenewalCard *self,
+             const GError      *error)
+{
+  g_autofree char *message = g_markup_escape_text (error->message, -1);
+  AdwToast *toast;
+
+  /* Translators: the first %s is a short title ("CA Unreachable"), the second the
+   * CA's or the core's message. */
+  toast = adw_toast_new_format (_("%s: %s"), mutual_enroll_dialog_get_error_heading (error), message);
+  adw_toast_set_timeout (toast, 0);
+  add_toast (self, toast);
+}
+
 /* Noting the renewal in the agent's state file, for `mutualctl status`: a small file,
  * read and written in a worker thread all the same. */
 typedef struct
@@ -487,14 +520,7 @@ renewed_cb (GObject      *source_object,
     }
   else
     {
-      g_autofree char *message = g_markup_escape_text (error->message, -1);
-      AdwToast *toast;
-
-      /* Translators: the first %s is a short title ("CA Unreachable"), the second the
-       * CA's or the core's message. */
-      toast = adw_toast_new_format (_("%s: %s"), mutual_enroll_dialog_get_error_heading (error), message);
-      adw_toast_set_timeout (toast, 0);
-      add_toast (self, toast);
+      error_toast (self, error);
       self->own_error = g_strdup (error->message);
     }
   show_record (self);
@@ -515,42 +541,224 @@ renew_clicked_cb (MutualRenewalCard *self,
 
 /* Changing the policy, the output files and the command */
 
+/* Whether the PKCS#12 output's password is in the keyring, as the Change dialog knows. */
+typedef enum
+{
+  PASSWORD_CHECKING,
+  PASSWORD_STORED,
+  PASSWORD_NONE,
+} PasswordState;
+
+/* What the Change dialog saves, in this order: the PKCS#12 password typed (writing the
+ * file needs it), the profile, then, when the PKCS#12 output is gone, its password. */
+typedef struct
+{
+  MutualRenewalCard *self;
+  MutualCaProfile *profile;
+  gboolean forget_password;
+} Change;
+
+static void
+change_free (Change *change)
+{
+  g_clear_object (&change->self);
+  g_clear_object (&change->profile);
+  g_free (change);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Change, change_free)
+
+/* A copy of a typed password, wiped when freed. */
+typedef char TypedPassword;
+
+static void
+typed_password_free (TypedPassword *password)
+{
+  explicit_bzero (password, strlen (password));
+  g_free (password);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TypedPassword, typed_password_free)
+
+static void
+change_done (MutualRenewalCard *self,
+             const GError      *password_error)
+{
+  g_autofree char *escaped = g_markup_escape_text (mutual_identity_get_label (self->identity), -1);
+
+  set_busy (self, FALSE);
+  if (password_error != NULL)
+    {
+      g_autofree char *message = g_markup_escape_text (password_error->message, -1);
+      AdwToast *toast;
+
+      /* Translators: %s is the label of an identity, then why the password was not deleted. */
+      toast = adw_toast_new_format (_("Changed how “%s” is renewed, but the password of its PKCS#12 file "
+                                      "was not deleted: %s"), escaped, message);
+      adw_toast_set_timeout (toast, 0);
+      add_toast (self, toast);
+      return;
+    }
+  /* Translators: %s is the label of an identity. */
+  add_toast (self, adw_toast_new_format (_("Changed how “%s” is renewed"), escaped));
+}
+
+static void
+password_forgotten_cb (GObject      *source_object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(Change) change = user_data;
+  g_autoptr(GError) error = NULL;
+
+  mutual_identity_store_set_output_password_finish (MUTUAL_IDENTITY_STORE (source_object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  change_done (change->self, error);
+}
+
 static void
 profile_changed_cb (GObject      *source_object,
                     GAsyncResult *result,
                     gpointer      user_data)
 {
-  g_autoptr(MutualRenewalCard) self = user_data;
+  g_autoptr(Change) change = user_data;
+  MutualRenewalCard *self = change->self;
   g_autoptr(MutualIdentity) changed = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *escaped = NULL;
 
   changed = mutual_renewal_set_profile_finish (result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
-  set_busy (self, FALSE);
-  escaped = g_markup_escape_text (mutual_identity_get_label (self->identity), -1);
-  if (changed != NULL)
+  if (changed == NULL)
     {
-      /* Translators: %s is the label of an identity. */
-      add_toast (self, adw_toast_new_format (_("Changed how “%s” is renewed"), escaped));
-      mutual_renewal_card_set_identity (self, changed);
+      set_busy (self, FALSE);
+      error_toast (self, error);
+      return;
     }
-  else
+  mutual_renewal_card_set_identity (self, changed);
+  /* Deleted only now: until the profile is saved, renewals still write the file. */
+  if (change->forget_password)
     {
-      g_autofree char *message = g_markup_escape_text (error->message, -1);
-      AdwToast *toast = adw_toast_new_format (_("%s: %s"), mutual_enroll_dialog_get_error_heading (error), message);
+      mutual_identity_store_set_output_password_async (self->store, changed, MUTUAL_OUTPUT_PASSWORD_PKCS12, NULL,
+                                                       self->cancellable, password_forgotten_cb,
+                                                       g_steal_pointer (&change));
+      return;
+    }
+  change_done (self, NULL);
+}
 
-      adw_toast_set_timeout (toast, 0);
-      add_toast (self, toast);
+static void
+save_profile (Change *change)
+{
+  MutualRenewalCard *self = change->self;
+
+  mutual_renewal_set_profile_async (self->store, self->identity, change->profile, self->cancellable,
+                                    profile_changed_cb, change);
+}
+
+static void
+password_stored_cb (GObject      *source_object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(Change) change = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!mutual_identity_store_set_output_password_finish (MUTUAL_IDENTITY_STORE (source_object), result, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      set_busy (change->self, FALSE);
+      error_toast (change->self, error);
+      return;
     }
+  save_profile (g_steal_pointer (&change));
+}
+
+static GtkEditable *
+dialog_entry (AdwMessageDialog *dialog,
+              const char       *name)
+{
+  return GTK_EDITABLE (g_object_get_data (G_OBJECT (dialog), name));
 }
 
 static const char *
-entry_text (GtkWidget *dialog,
-            const char *name)
+entry_text (AdwMessageDialog *dialog,
+            const char       *name)
 {
-  return gtk_editable_get_text (GTK_EDITABLE (g_object_get_data (G_OBJECT (dialog), name)));
+  return gtk_editable_get_text (dialog_entry (dialog, name));
+}
+
+static PasswordState
+password_state (AdwMessageDialog *dialog)
+{
+  return GPOINTER_TO_INT (g_object_get_data (G_OBJECT (dialog), "pkcs12-password-state"));
+}
+
+/* A PKCS#12 file without a password typed or stored: nothing can be saved. */
+static gboolean
+pkcs12_password_missing (AdwMessageDialog *dialog)
+{
+  g_autofree char *path = g_strstrip (g_strdup (entry_text (dialog, "pkcs12")));
+
+  return path[0] != '\0' && entry_text (dialog, "pkcs12-password")[0] == '\0' &&
+         password_state (dialog) != PASSWORD_STORED;
+}
+
+/* Says below the rows what the password row needs, and allows Change once it has it. */
+static void
+update_pkcs12_hint (AdwMessageDialog *dialog)
+{
+  GtkLabel *hint = g_object_get_data (G_OBJECT (dialog), "pkcs12-hint");
+  g_autofree char *path = g_strstrip (g_strdup (entry_text (dialog, "pkcs12")));
+  const char *text;
+
+  if (path[0] == '\0' || (entry_text (dialog, "pkcs12-password")[0] != '\0' &&
+                            password_state (dialog) != PASSWORD_STORED))
+    text = "";
+  else if (password_state (dialog) == PASSWORD_STORED)
+    text = _("A password for the PKCS#12 file is in the keyring. Leave the password empty to keep it.");
+  else if (password_state (dialog) == PASSWORD_CHECKING)
+    text = _("Looking for the password of the PKCS#12 file in the keyring…");
+  else
+    text = _("The PKCS#12 file needs a password.");
+  gtk_label_set_text (hint, text);
+  gtk_widget_set_visible (GTK_WIDGET (hint), text[0] != '\0');
+  gtk_accessible_update_property (GTK_ACCESSIBLE (dialog_entry (dialog, "pkcs12-password")),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text, -1);
+  adw_message_dialog_set_response_enabled (dialog, "change", !pkcs12_password_missing (dialog));
+}
+
+static void
+pkcs12_row_changed_cb (AdwMessageDialog *dialog,
+                       GtkEditable      *editable)
+{
+  update_pkcs12_hint (dialog);
+}
+
+static void
+password_looked_up_cb (GObject      *source_object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(AdwMessageDialog) dialog = user_data;
+  g_autoptr(GBytes) password = NULL;
+  g_autoptr(GError) error = NULL;
+  GCancellable *cancellable = g_object_get_data (G_OBJECT (dialog), "pkcs12-lookup");
+
+  /* Only whether it is there matters: the bytes wipe themselves when unreferenced. */
+  password = mutual_identity_store_lookup_output_password_finish (MUTUAL_IDENTITY_STORE (source_object), result,
+                                                                  &error);
+  if (g_cancellable_is_cancelled (cancellable))
+    return;
+  /* A keyring that cannot be read counts as none: a new password is asked for. */
+  g_object_set_data (G_OBJECT (dialog), "pkcs12-password-state",
+                     GINT_TO_POINTER (password != NULL ? PASSWORD_STORED : PASSWORD_NONE));
+  g_clear_pointer (&password, g_bytes_unref);
+  if (error != NULL && !g_error_matches (error, MUTUAL_ERROR, MUTUAL_ERROR_ITEM_UNREADABLE))
+    g_debug ("Could not look for the PKCS#12 password: %s", error->message);
+  update_pkcs12_hint (dialog);
 }
 
 static void
@@ -558,15 +766,22 @@ change_response_cb (AdwMessageDialog  *dialog,
                     const char        *response,
                     MutualRenewalCard *self)
 {
+  MutualCaProfile *current = mutual_identity_get_ca_profile (self->identity);
+  g_autoptr(TypedPassword) password = g_strdup (entry_text (dialog, "pkcs12-password"));
   g_autoptr(MutualCaProfile) profile = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *policy = NULL;
+  g_autofree char *pkcs12 = NULL;
+  Change *change;
 
+  /* The dialog closes with any response: the typed password goes with it. */
+  gtk_editable_set_text (dialog_entry (dialog, "pkcs12-password"), "");
+  g_cancellable_cancel (g_object_get_data (G_OBJECT (dialog), "pkcs12-lookup"));
   if (!g_str_equal (response, "change") || self->busy)
     return;
 
-  profile = mutual_ca_profile_copy (mutual_identity_get_ca_profile (self->identity));
-  policy = g_strstrip (g_strdup (entry_text (GTK_WIDGET (dialog), "policy")));
+  profile = mutual_ca_profile_copy (current);
+  policy = g_strstrip (g_strdup (entry_text (dialog, "policy")));
   if (policy[0] != '\0' && !mutual_ca_profile_set_renew_policy (profile, policy, &error))
     {
       g_autofree char *message = g_markup_escape_text (error->message, -1);
@@ -574,14 +789,45 @@ change_response_cb (AdwMessageDialog  *dialog,
       add_toast (self, adw_toast_new (message));
       return;
     }
-  mutual_ca_profile_set_outputs (profile, entry_text (GTK_WIDGET (dialog), "certificate"),
-                                 entry_text (GTK_WIDGET (dialog), "key"), entry_text (GTK_WIDGET (dialog), "hook"));
+  pkcs12 = g_strstrip (g_strdup (entry_text (dialog, "pkcs12")));
+  if (pkcs12[0] != '\0' && password[0] == '\0' && password_state (dialog) != PASSWORD_STORED)
+    {
+      add_toast (self, adw_toast_new (_("Nothing was changed: the PKCS#12 file needs a password")));
+      return;
+    }
+  mutual_ca_profile_set_outputs (profile, entry_text (dialog, "certificate"), entry_text (dialog, "key"),
+                                 entry_text (dialog, "hook"));
+  mutual_ca_profile_set_pkcs12_output (profile, pkcs12[0] != '\0' ? pkcs12 : NULL);
 
+  change = g_new0 (Change, 1);
+  change->self = g_object_ref (self);
+  change->profile = g_steal_pointer (&profile);
+  change->forget_password = pkcs12[0] == '\0' && (mutual_ca_profile_get_pkcs12_output (current) != NULL ||
+                                                  password_state (dialog) == PASSWORD_STORED);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
   set_busy (self, TRUE);
-  mutual_renewal_set_profile_async (self->store, self->identity, profile, self->cancellable, profile_changed_cb,
-                                    g_object_ref (self));
+  if (pkcs12[0] != '\0' && password[0] != '\0')
+    mutual_identity_store_set_output_password_async (self->store, self->identity, MUTUAL_OUTPUT_PASSWORD_PKCS12,
+                                                     password, self->cancellable, password_stored_cb, change);
+  else
+    save_profile (change);
+}
+
+static GtkWidget *
+add_row (GtkListBox *list,
+         GtkWidget  *dialog,
+         GtkWidget  *row,
+         const char *name,
+         const char *title,
+         const char *text)
+{
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_preferences_row_set_use_underline (ADW_PREFERENCES_ROW (row), TRUE);
+  gtk_editable_set_text (GTK_EDITABLE (row), text != NULL ? text : "");
+  gtk_list_box_append (list, row);
+  g_object_set_data (G_OBJECT (dialog), name, row);
+  return row;
 }
 
 static GtkWidget *
@@ -591,14 +837,7 @@ add_entry_row (GtkListBox *list,
                const char *title,
                const char *text)
 {
-  GtkWidget *row = adw_entry_row_new ();
-
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  adw_preferences_row_set_use_underline (ADW_PREFERENCES_ROW (row), TRUE);
-  gtk_editable_set_text (GTK_EDITABLE (row), text != NULL ? text : "");
-  gtk_list_box_append (list, row);
-  g_object_set_data (G_OBJECT (dialog), name, row);
-  return row;
+  return add_row (list, dialog, adw_entry_row_new (), name, title, text);
 }
 
 static void
@@ -607,10 +846,13 @@ change_clicked_cb (MutualRenewalCard *self,
 {
   MutualCaProfile *profile = mutual_identity_get_ca_profile (self->identity);
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  g_autoptr(GCancellable) lookup = g_cancellable_new ();
   g_autofree char *heading = NULL;
   g_autofree char *policy = NULL;
   GtkWidget *dialog;
+  GtkWidget *box;
   GtkWidget *list;
+  GtkWidget *hint;
 
   if (profile == NULL || self->busy)
     return;
@@ -621,18 +863,31 @@ change_clicked_cb (MutualRenewalCard *self,
                                    _("Renew at a fraction of the lifetime (2/3, 75%) or a time before "
                                      "expiry (8h, 30m). Files and the command are optional; the files "
                                      "are written at once."));
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
   list = gtk_list_box_new ();
   gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
   gtk_widget_add_css_class (list, "boxed-list");
+  gtk_box_append (GTK_BOX (box), list);
   policy = mutual_ca_profile_get_renew_policy (profile);
   gtk_widget_grab_focus (add_entry_row (GTK_LIST_BOX (list), dialog, "policy", _("Re_new At"), policy));
   add_entry_row (GTK_LIST_BOX (list), dialog, "certificate", _("Certificate _File (Optional)"),
                  mutual_ca_profile_get_certificate_output (profile));
   add_entry_row (GTK_LIST_BOX (list), dialog, "key", _("Private Ke_y File (Optional)"),
                  mutual_ca_profile_get_key_output (profile));
+  add_entry_row (GTK_LIST_BOX (list), dialog, "pkcs12", _("_PKCS#12 File (Optional)"),
+                 mutual_ca_profile_get_pkcs12_output (profile));
+  add_row (GTK_LIST_BOX (list), dialog, adw_password_entry_row_new (), "pkcs12-password",
+           _("PKCS#12 Pass_word"), NULL);
   add_entry_row (GTK_LIST_BOX (list), dialog, "hook", _("Command to _Run Afterwards (Optional)"),
                  mutual_ca_profile_get_hook (profile));
-  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), list);
+  hint = gtk_label_new (NULL);
+  gtk_label_set_wrap (GTK_LABEL (hint), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (hint), 0);
+  gtk_widget_add_css_class (hint, "caption");
+  gtk_widget_add_css_class (hint, "dim-label");
+  gtk_box_append (GTK_BOX (box), hint);
+  g_object_set_data (G_OBJECT (dialog), "pkcs12-hint", hint);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), box);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
                                     "cancel", _("_Cancel"),
                                     "change", _("C_hange"),
@@ -641,6 +896,18 @@ change_clicked_cb (MutualRenewalCard *self,
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "change");
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   g_signal_connect_object (dialog, "response", G_CALLBACK (change_response_cb), self, 0);
+  g_signal_connect_object (g_object_get_data (G_OBJECT (dialog), "pkcs12"), "changed",
+                           G_CALLBACK (pkcs12_row_changed_cb), dialog, G_CONNECT_SWAPPED);
+  g_signal_connect_object (g_object_get_data (G_OBJECT (dialog), "pkcs12-password"), "changed",
+                           G_CALLBACK (pkcs12_row_changed_cb), dialog, G_CONNECT_SWAPPED);
+
+  /* Whether a password is stored decides whether one must be typed; the keyring is
+   * asked without waiting for it. */
+  g_object_set_data (G_OBJECT (dialog), "pkcs12-password-state", GINT_TO_POINTER (PASSWORD_CHECKING));
+  g_object_set_data_full (G_OBJECT (dialog), "pkcs12-lookup", g_object_ref (lookup), g_object_unref);
+  mutual_identity_store_lookup_output_password_async (self->store, self->identity, MUTUAL_OUTPUT_PASSWORD_PKCS12,
+                                                      lookup, password_looked_up_cb, g_object_ref (dialog));
+  update_pkcs12_hint (ADW_MESSAGE_DIALOG (dialog));
   gtk_window_present (GTK_WINDOW (dialog));
 }
 

@@ -10,13 +10,15 @@
  * (the root is shown), a wrong provisioner password (the CA's refusal is shown), then
  * enroll with the provisioner password and with a pasted token (which fills in the
  * subject). Each new identity is selected in the sidebar and shows its renewal card;
- * Renew Now renews it against the CA. Finally "Run in Background" writes and removes the
- * autostart entry. Screenshots go to MUTUAL_TEST_OUTPUT_DIR; the password rows are
+ * Renew Now renews it against the CA, and Change… sets a PKCS#12 output (checked with
+ * openssl), keeps its password when it is not typed again, and removes both. Finally
+ * "Run in Background" writes and removes the autostart entry. Screenshots go to MUTUAL_TEST_OUTPUT_DIR; the password rows are
  * masked, and no token or password is ever printed. */
 
 #include "config.h"
 
 #include <fcntl.h>
+#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <signal.h>
 #include <string.h>
@@ -632,6 +634,42 @@ message_dialog_shown (gpointer data)
   return mutual_test_ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG) != NULL;
 }
 
+/* Answers the dialog and closes it, as its buttons do (adw_message_dialog_response()
+ * alone leaves it open), then waits for what it saves. */
+static void
+respond_and_wait (AdwMessageDialog  *change,
+                  const char        *response,
+                  MutualRenewalCard *card)
+{
+  gpointer weak = change;
+
+  g_object_add_weak_pointer (G_OBJECT (change), &weak);
+  adw_message_dialog_response (change, response);
+  gtk_window_destroy (GTK_WINDOW (change));
+  mutual_test_ui_spin_until (weak_cleared, &weak, WAIT_MS);
+  mutual_test_ui_spin_until (card_idle, card, WAIT_MS);
+}
+
+static gboolean
+no_message_dialog (gpointer data)
+{
+  return !message_dialog_shown (data);
+}
+
+/* Change…, once the dialog it opened before is gone. */
+static AdwMessageDialog *
+open_change (MutualRenewalCard *card)
+{
+  AdwMessageDialog *change;
+
+  mutual_test_ui_spin_until (no_message_dialog, NULL, WAIT_MS);
+  click (GTK_WIDGET (card), "C_hange…");
+  mutual_test_ui_spin_until (message_dialog_shown, NULL, WAIT_MS);
+  change = ADW_MESSAGE_DIALOG (mutual_test_ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  mutual_test_ui_spin_until (mutual_test_ui_widget_mapped, change, WAIT_MS);
+  return change;
+}
+
 static void
 test_password (void)
 {
@@ -727,18 +765,186 @@ test_password (void)
 
   /* Change the policy afterwards: the next generation keeps the new one. */
   generation = mutual_identity_get_generation (mutual_renewal_card_get_identity (card));
-  click (GTK_WIDGET (card), "C_hange…");
-  mutual_test_ui_spin_until (message_dialog_shown, NULL, WAIT_MS);
-  change = ADW_MESSAGE_DIALOG (mutual_test_ui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
-  mutual_test_ui_spin_until (mutual_test_ui_widget_mapped, change, WAIT_MS);
+  change = open_change (card);
   policy_entry = g_object_get_data (G_OBJECT (change), "policy");
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (policy_entry)), ==, "0.75");
   gtk_editable_set_text (GTK_EDITABLE (policy_entry), "8h");
   mutual_test_ui_screenshot (GTK_WIDGET (change), "enroll-change-renewal");
-  adw_message_dialog_response (change, "change");
-  mutual_test_ui_spin_until (card_idle, card, WAIT_MS);
+  respond_and_wait (change, "change", card);
   g_assert_cmpuint (mutual_identity_get_generation (mutual_renewal_card_get_identity (card)), ==, generation + 1);
   g_assert_cmpstr (card_subtitle (card, "policy_row"), ==, "8 h before the certificate expires");
+}
+
+/* The PKCS#12 output, set in the Change dialog */
+
+static GtkEditable *
+change_entry (AdwMessageDialog *change,
+              const char       *name)
+{
+  return GTK_EDITABLE (g_object_get_data (G_OBJECT (change), name));
+}
+
+static const char *
+change_hint (AdwMessageDialog *change)
+{
+  return gtk_label_get_text (g_object_get_data (G_OBJECT (change), "pkcs12-hint"));
+}
+
+/* The keyring was asked whether a password is stored, and answered. */
+static gboolean
+password_checked (gpointer data)
+{
+  return strstr (change_hint (data), "Looking") == NULL;
+}
+
+/* What `openssl pkcs12 -nokeys -clcerts` reads from @path, the password coming from a
+ * file; NULL when it cannot. */
+static char *
+pkcs12_leaf (const char *path,
+             const char *password_file)
+{
+  g_autofree char *passin = g_strdup_printf ("file:%s", password_file);
+  const char *argv[] = { "openssl", "pkcs12", "-in", path, "-passin", passin, "-nokeys", "-clcerts", NULL };
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = -1;
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err, &status,
+                               &error));
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    {
+      g_test_message ("openssl pkcs12 failed: %s", err);
+      return NULL;
+    }
+  return g_steal_pointer (&out);
+}
+
+/* The leaf certificate of the identity's PEM output (the first block). */
+static char *
+leaf_pem (const char *certificate_path)
+{
+  const char *end_line = "-----END CERTIFICATE-----";
+  g_autofree char *pem = NULL;
+  char *end;
+
+  g_assert_true (g_file_get_contents (certificate_path, &pem, NULL, NULL));
+  end = strstr (pem, end_line);
+  g_assert_nonnull (end);
+  end[strlen (end_line)] = '\0';
+  return g_steal_pointer (&pem);
+}
+
+static void
+assert_pkcs12_opens (const char *path,
+                     const char *password_file,
+                     const char *certificate_path)
+{
+  g_autofree char *leaf = pkcs12_leaf (path, password_file);
+  g_autofree char *expected = leaf_pem (certificate_path);
+  GStatBuf buf;
+
+  g_assert_cmpint (g_stat (path, &buf), ==, 0);
+  g_assert_cmpint (buf.st_mode & 0777, ==, 0600);
+  g_assert_nonnull (leaf);
+  g_assert_nonnull (strstr (leaf, expected));
+}
+
+static void
+lookup_done_cb (GObject      *source_object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  GError **error = user_data;
+  g_autoptr(GBytes) password = NULL;
+
+  password = mutual_identity_store_lookup_output_password_finish (MUTUAL_IDENTITY_STORE (source_object), result,
+                                                                  error);
+  if (password != NULL)
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_EXISTS, "a password is stored");
+}
+
+static gboolean
+error_set (gpointer data)
+{
+  return *(GError **) data != NULL;
+}
+
+static void
+test_pkcs12 (void)
+{
+  MutualRenewalCard *card = find_card (window);
+  g_autoptr(MutualIdentityStore) store = NULL;
+  g_autofree char *out_cert = g_build_filename (scratch, "alice.crt", NULL);
+  g_autofree char *p12 = g_build_filename (scratch, "alice.p12", NULL);
+  g_autofree char *password_file = g_build_filename (scratch, "p12-password", NULL);
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autofree char *password = g_strdup_printf ("p12-%s", uuid);
+  g_autoptr(GError) error = NULL;
+  AdwMessageDialog *change;
+  guint generation;
+
+  g_object_get (card, "store", &store, NULL);
+  g_assert_true (g_file_set_contents_full (password_file, password, -1, G_FILE_SET_CONTENTS_NONE, 0600, &error));
+  g_assert_no_error (error);
+
+  /* No password stored yet: a PKCS#12 file without one is refused, and nothing changes. */
+  generation = mutual_identity_get_generation (mutual_renewal_card_get_identity (card));
+  change = open_change (card);
+  gtk_editable_set_text (change_entry (change, "pkcs12"), p12);
+  mutual_test_ui_spin_until (password_checked, change, WAIT_MS);
+  g_assert_cmpstr (change_hint (change), ==, "The PKCS#12 file needs a password.");
+  g_assert_false (adw_message_dialog_get_response_enabled (change, "change"));
+  respond_and_wait (change, "change", card);
+  g_assert_cmpuint (mutual_identity_get_generation (mutual_renewal_card_get_identity (card)), ==, generation);
+  g_assert_false (g_file_test (p12, G_FILE_TEST_EXISTS));
+
+  /* With a password: stored, and the file written at once. */
+  change = open_change (card);
+  gtk_editable_set_text (change_entry (change, "pkcs12"), p12);
+  gtk_editable_set_text (change_entry (change, "pkcs12-password"), password);
+  g_assert_true (adw_message_dialog_get_response_enabled (change, "change"));
+  mutual_test_ui_screenshot (GTK_WIDGET (change), "enroll-change-pkcs12");
+  respond_and_wait (change, "change", card);
+  g_assert_cmpuint (mutual_identity_get_generation (mutual_renewal_card_get_identity (card)), ==, generation + 1);
+  g_assert_cmpstr (mutual_ca_profile_get_pkcs12_output (
+                     mutual_identity_get_ca_profile (mutual_renewal_card_get_identity (card))), ==, p12);
+  g_assert_nonnull (strstr (card_subtitle (card, "outputs_row"), p12));
+  assert_pkcs12_opens (p12, password_file, out_cert);
+  mutual_test_ui_screenshot (GTK_WIDGET (card), "enroll-renewal-card-pkcs12");
+
+  /* Changed again without typing it: the stored password is kept, and the file, written
+   * again, opens with it. */
+  g_assert_cmpint (g_unlink (p12), ==, 0);
+  change = open_change (card);
+  g_assert_cmpstr (gtk_editable_get_text (change_entry (change, "pkcs12")), ==, p12);
+  g_assert_cmpstr (gtk_editable_get_text (change_entry (change, "pkcs12-password")), ==, "");
+  mutual_test_ui_spin_until (password_checked, change, WAIT_MS);
+  g_assert_nonnull (strstr (change_hint (change), "Leave the password empty to keep it"));
+  g_assert_true (adw_message_dialog_get_response_enabled (change, "change"));
+  gtk_editable_set_text (change_entry (change, "policy"), "12h");
+  respond_and_wait (change, "change", card);
+  g_assert_cmpuint (mutual_identity_get_generation (mutual_renewal_card_get_identity (card)), ==, generation + 2);
+  g_assert_cmpstr (card_subtitle (card, "policy_row"), ==, "12 h before the certificate expires");
+  assert_pkcs12_opens (p12, password_file, out_cert);
+
+  /* The path cleared: the output is gone, and so is its password. */
+  change = open_change (card);
+  gtk_editable_set_text (change_entry (change, "pkcs12"), "");
+  g_assert_cmpstr (change_hint (change), ==, "");
+  respond_and_wait (change, "change", card);
+  g_assert_cmpuint (mutual_identity_get_generation (mutual_renewal_card_get_identity (card)), ==, generation + 3);
+  g_assert_null (mutual_ca_profile_get_pkcs12_output (
+                   mutual_identity_get_ca_profile (mutual_renewal_card_get_identity (card))));
+  g_assert_null (strstr (card_subtitle (card, "outputs_row"), "alice.p12"));
+  mutual_identity_store_lookup_output_password_async (store, mutual_renewal_card_get_identity (card),
+                                                      MUTUAL_OUTPUT_PASSWORD_PKCS12, NULL, lookup_done_cb, &error);
+  mutual_test_ui_spin_until (error_set, &error, WAIT_MS);
+  g_assert_error (error, MUTUAL_ERROR, MUTUAL_ERROR_ITEM_UNREADABLE);
+
+  explicit_bzero (password, strlen (password));
+  g_assert_cmpint (g_unlink (password_file), ==, 0);
 }
 
 static void
@@ -924,6 +1130,7 @@ main (int    argc,
 
   g_test_add_func ("/enroll/fingerprint", test_fingerprint);
   g_test_add_func ("/enroll/password", test_password);
+  g_test_add_func ("/enroll/pkcs12", test_pkcs12);
   g_test_add_func ("/enroll/token", test_token);
   g_test_add_func ("/enroll/notifications", test_notifications);
   g_test_add_func ("/enroll/background", test_background);
