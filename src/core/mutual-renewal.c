@@ -44,8 +44,10 @@ typedef struct
   gboolean hook_timed_out;
   MutualCaProfile *new_profile;
   /* The PKCS#12 output's password, read from the keyring after the identity is stored,
-   * or why it could not be. */
+   * or why it could not be. When the caller gave it (pkcs12_password_given), it is
+   * stored instead of read. */
   GBytes *pkcs12_password;
+  gboolean pkcs12_password_given;
   GError *password_error;
   void (*after_password) (GTask *task);
 } Job;
@@ -83,6 +85,18 @@ job_new (MutualIdentityStore *store,
   job->store = g_object_ref (store);
   job->identity = identity ? g_object_ref (identity) : NULL;
   return job;
+}
+
+/* Keeps a copy of the caller's PKCS#12 password, with its NUL, wiped when the job
+ * ends. */
+static void
+job_give_password (Job        *job,
+                   const char *password)
+{
+  if (password == NULL)
+    return;
+  job->pkcs12_password = _mutual_bytes_new_wiped (password, strlen (password) + 1);
+  job->pkcs12_password_given = TRUE;
 }
 
 static gboolean
@@ -163,8 +177,24 @@ password_cb (GObject      *source,
   job->after_password (task);
 }
 
+static void
+password_stored_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Job *job = g_task_get_task_data (task);
+
+  /* Unstored, it is not used either: the file would open with a password nobody can
+   * look up. The failure is reported by write_outputs(). */
+  if (!mutual_identity_store_set_output_password_finish (job->store, result, &job->password_error))
+    g_clear_pointer (&job->pkcs12_password, g_bytes_unref);
+  job->after_password (task);
+}
+
 /* Reads the PKCS#12 output's password when @profile has that output, then goes on
- * with @next. */
+ * with @next. A password the caller gave is stored under the identity's id instead,
+ * once the identity or its profile is: then it is used as given, not read back. */
 static void
 read_password_then (GTask           *task,
                     MutualCaProfile *profile,
@@ -178,6 +208,14 @@ read_password_then (GTask           *task,
       return;
     }
   job->after_password = next;
+  if (job->pkcs12_password_given)
+    {
+      mutual_identity_store_set_output_password_async (job->store, job->result, MUTUAL_OUTPUT_PASSWORD_PKCS12,
+                                                       g_bytes_get_data (job->pkcs12_password, NULL),
+                                                       g_task_get_cancellable (task), password_stored_cb,
+                                                       g_object_ref (task));
+      return;
+    }
   mutual_identity_store_lookup_output_password_async (job->store, job->result, MUTUAL_OUTPUT_PASSWORD_PKCS12,
                                                       g_task_get_cancellable (task), password_cb,
                                                       g_object_ref (task));
@@ -265,8 +303,12 @@ outputs_then_hook (GTask *task)
 
   if (profile != NULL && !write_outputs (job, profile, &error))
     {
-      g_prefix_error (&error, _("“%s” was renewed and is in the keyring, but its files were not written: "),
-                      mutual_identity_get_label (job->result));
+      if (job->identity != NULL)
+        g_prefix_error (&error, _("“%s” was renewed and is in the keyring, but its files were not written: "),
+                        mutual_identity_get_label (job->result));
+      else
+        g_prefix_error (&error, _("“%s” was enrolled and is in the keyring, but its files were not written: "),
+                        mutual_identity_get_label (job->result));
       g_task_return_error (task, error);
       return;
     }
@@ -443,7 +485,8 @@ issued_cb (GObject      *source,
  *
  * Obtains a first certificate for a new key and stores the identity with its CA
  * profile, once the certificate passed the checks (for our key and subject, chained
- * to the pinned root, valid now).
+ * to the pinned root, valid now). Then the profile's output files are written and
+ * its command runs, as after a renewal.
  */
 void
 mutual_renewal_enroll_async (MutualIdentityStore *store,
@@ -454,12 +497,43 @@ mutual_renewal_enroll_async (MutualIdentityStore *store,
                              GAsyncReadyCallback  callback,
                              gpointer             user_data)
 {
+  mutual_renewal_enroll_full_async (store, client, enrollment, label, NULL, cancellable, callback, user_data);
+}
+
+/**
+ * mutual_renewal_enroll_full_async:
+ * @client: a client for the CA, with the profile to keep with the identity
+ * @enrollment: (transfer full): what to ask for
+ * @label: (nullable): the identity's label; by default its subject
+ * @pkcs12_password: (nullable): the password of the profile's PKCS#12 output, which
+ *   the profile must then have
+ *
+ * Like mutual_renewal_enroll_async(), and keeps @pkcs12_password in the keyring
+ * (mutual_identity_store_set_output_password_async()) as soon as the identity is
+ * stored and has its id, before the output files are written and the command runs:
+ * the command finds the PKCS#12 file written. When the password cannot be stored,
+ * the identity stays enrolled, and the enrollment fails like one whose files could
+ * not be written. Finish with mutual_renewal_enroll_finish(). The password is copied
+ * and the copy wiped when no longer needed.
+ */
+void
+mutual_renewal_enroll_full_async (MutualIdentityStore *store,
+                                  MutualCaClient      *client,
+                                  MutualCaEnrollment  *enrollment,
+                                  const char          *label,
+                                  const char          *pkcs12_password,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
   g_autoptr(GTask) task = NULL;
   Job *job;
 
   g_return_if_fail (MUTUAL_IS_IDENTITY_STORE (store));
   g_return_if_fail (MUTUAL_IS_CA_CLIENT (client));
   g_return_if_fail (enrollment != NULL);
+  g_return_if_fail (pkcs12_password == NULL ||
+                    mutual_ca_profile_get_pkcs12_output (mutual_ca_client_get_profile (client)) != NULL);
 
   task = g_task_new (store, cancellable, callback, user_data);
   g_task_set_source_tag (task, mutual_renewal_enroll_async);
@@ -467,6 +541,7 @@ mutual_renewal_enroll_async (MutualIdentityStore *store,
   job->client = g_object_ref (client);
   job->label = g_strdup (label);
   job->subject = g_strdup (enrollment->subject);
+  job_give_password (job, pkcs12_password);
   g_task_set_task_data (task, job, (GDestroyNotify) job_free);
   mutual_ca_client_enroll_async (client, enrollment, cancellable, issued_cb, g_steal_pointer (&task));
 }
@@ -666,7 +741,16 @@ profile_credentials_cb (GObject      *source,
       profile_files_failed (task, error);
       return;
     }
-  read_password_then (task, job->new_profile, profile_outputs);
+  profile_outputs (task);
+}
+
+static void
+profile_load_credentials (GTask *task)
+{
+  Job *job = g_task_get_task_data (task);
+
+  mutual_identity_store_load_credentials_async (job->store, job->result, g_task_get_cancellable (task),
+                                                profile_credentials_cb, g_object_ref (task));
 }
 
 static void
@@ -693,8 +777,9 @@ profile_stored_cb (GObject      *source,
       g_task_return_pointer (task, g_object_ref (job->result), g_object_unref);
       return;
     }
-  mutual_identity_store_load_credentials_async (job->store, job->result, g_task_get_cancellable (task),
-                                                profile_credentials_cb, g_object_ref (task));
+  /* A password given with the profile is stored first, so that it is kept even when
+   * the files cannot be written now. */
+  read_password_then (task, job->new_profile, profile_load_credentials);
 }
 
 /**
@@ -715,6 +800,32 @@ mutual_renewal_set_profile_async (MutualIdentityStore *store,
                                   GAsyncReadyCallback  callback,
                                   gpointer             user_data)
 {
+  mutual_renewal_set_profile_full_async (store, identity, profile, NULL, cancellable, callback, user_data);
+}
+
+/**
+ * mutual_renewal_set_profile_full_async:
+ * @identity: an identity enrolled with a CA
+ * @profile: its new profile (a changed copy of its own, from mutual_ca_profile_copy())
+ * @pkcs12_password: (nullable): a new password for the profile's PKCS#12 output,
+ *   which @profile must then have
+ *
+ * Like mutual_renewal_set_profile_async(), and keeps @pkcs12_password in the keyring
+ * once the profile is saved, before the files are written: when the profile cannot
+ * be saved, the password stored before stays as it was. When the password cannot be
+ * stored, the change fails like one whose files could not be written. Finish with
+ * mutual_renewal_set_profile_finish(). The password is copied and the copy wiped when
+ * no longer needed.
+ */
+void
+mutual_renewal_set_profile_full_async (MutualIdentityStore *store,
+                                       MutualIdentity      *identity,
+                                       MutualCaProfile     *profile,
+                                       const char          *pkcs12_password,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
   g_autoptr(GTask) task = NULL;
   GError *error = NULL;
   Job *job;
@@ -722,11 +833,13 @@ mutual_renewal_set_profile_async (MutualIdentityStore *store,
   g_return_if_fail (MUTUAL_IS_IDENTITY_STORE (store));
   g_return_if_fail (MUTUAL_IS_IDENTITY (identity));
   g_return_if_fail (MUTUAL_IS_CA_PROFILE (profile));
+  g_return_if_fail (pkcs12_password == NULL || mutual_ca_profile_get_pkcs12_output (profile) != NULL);
 
   task = g_task_new (store, cancellable, callback, user_data);
   g_task_set_source_tag (task, mutual_renewal_set_profile_async);
   job = job_new (store, identity);
   job->new_profile = mutual_ca_profile_copy (profile);
+  job_give_password (job, pkcs12_password);
   g_task_set_task_data (task, job, (GDestroyNotify) job_free);
   if (mutual_identity_get_ca_profile (identity) == NULL)
     {

@@ -15,6 +15,14 @@ void            mutual_renewal_enroll_async  (MutualIdentityStore *store,
                                               GCancellable        *cancellable,
                                               GAsyncReadyCallback  callback,
                                               gpointer             user_data);
+void            mutual_renewal_enroll_full_async (MutualIdentityStore *store,
+                                                  MutualCaClient      *client,
+                                                  MutualCaEnrollment  *enrollment,
+                                                  const char          *label,
+                                                  const char          *pkcs12_password,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
 MutualIdentity *mutual_renewal_enroll_finish (GAsyncResult        *result,
                                               GError             **error);
 void            mutual_renewal_renew_async   (MutualIdentityStore *store,
@@ -32,6 +40,13 @@ void            mutual_renewal_set_profile_async  (MutualIdentityStore *store,
                                                    GCancellable        *cancellable,
                                                    GAsyncReadyCallback  callback,
                                                    gpointer             user_data);
+void            mutual_renewal_set_profile_full_async (MutualIdentityStore *store,
+                                                       MutualIdentity      *identity,
+                                                       MutualCaProfile     *profile,
+                                                       const char          *pkcs12_password,
+                                                       GCancellable        *cancellable,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
 MutualIdentity *mutual_renewal_set_profile_finish (GAsyncResult        *result,
                                                    GError             **error);
 int             mutual_renewal_get_hook_status (GAsyncResult     *result);
