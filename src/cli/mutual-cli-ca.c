@@ -123,40 +123,18 @@ read_pkcs12_password (MutualCli  *cli,
   return g_steal_pointer (&password);
 }
 
-/* Keeps (or with %NULL, deletes) the PKCS#12 output's password in the keyring. */
+/* Deletes the PKCS#12 output's password from the keyring. */
 static gboolean
-store_pkcs12_password (MutualIdentityStore  *store,
-                       MutualIdentity       *identity,
-                       const char           *password,
-                       GError              **error)
+forget_pkcs12_password (MutualIdentityStore  *store,
+                        MutualIdentity       *identity,
+                        GError              **error)
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  mutual_identity_store_set_output_password_async (store, identity, MUTUAL_OUTPUT_PASSWORD_PKCS12, password, NULL,
+  mutual_identity_store_set_output_password_async (store, identity, MUTUAL_OUTPUT_PASSWORD_PKCS12, NULL, NULL,
                                                    mutual_cli_result_cb, &result);
   mutual_cli_wait (&result);
   return mutual_identity_store_set_output_password_finish (store, result, error);
-}
-
-/* Sets the PKCS#12 output of an enrolled identity, with its password: the file is
- * written at once. */
-static MutualIdentity *
-set_pkcs12_output (MutualIdentityStore  *store,
-                   MutualIdentity       *identity,
-                   const char           *path,
-                   const char           *password,
-                   GError              **error)
-{
-  g_autoptr(MutualCaProfile) profile = mutual_ca_profile_copy (mutual_identity_get_ca_profile (identity));
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autofree char *absolute = g_canonicalize_filename (path, NULL);
-
-  if (!store_pkcs12_password (store, identity, password, error))
-    return NULL;
-  mutual_ca_profile_set_pkcs12_output (profile, absolute);
-  mutual_renewal_set_profile_async (store, identity, profile, NULL, mutual_cli_result_cb, &result);
-  mutual_cli_wait (&result);
-  return mutual_renewal_set_profile_finish (result, error);
 }
 
 static char *
@@ -349,8 +327,10 @@ run_enroll (MutualCli  *cli,
   {
     g_autofree char *cert_path = out_cert ? g_canonicalize_filename (out_cert, NULL) : NULL;
     g_autofree char *key_path = out_key ? g_canonicalize_filename (out_key, NULL) : NULL;
+    g_autofree char *p12_path = out_p12 ? g_canonicalize_filename (out_p12, NULL) : NULL;
 
     mutual_ca_profile_set_outputs (profile, cert_path, key_path, hook);
+    mutual_ca_profile_set_pkcs12_output (profile, p12_path);
   }
   mutual_ca_profile_set_hook_timeout (profile, hook_timeout);
 
@@ -386,26 +366,14 @@ run_enroll (MutualCli  *cli,
    * would load for every connection, is not needed. */
   mutual_ca_client_trust_nothing_by_default ();
   store = mutual_identity_store_new ();
-  mutual_renewal_enroll_async (store, client, g_steal_pointer (&enrollment), label, NULL,
-                               mutual_cli_result_cb, &result);
+  /* The password is stored by the enrollment, under the identity's id, before the
+   * files are written and the command runs. */
+  mutual_renewal_enroll_full_async (store, client, g_steal_pointer (&enrollment), label, p12_password, NULL,
+                                    mutual_cli_result_cb, &result);
   mutual_cli_wait (&result);
   identity = mutual_renewal_enroll_finish (result, &error);
   if (identity == NULL)
     return fail (cli, error);
-  /* The password is kept with the identity's id, known only now; the file is then
-   * written at once, as a change of the renewal settings. */
-  if (out_p12 != NULL)
-    {
-      g_autoptr(MutualIdentity) with_pkcs12 = set_pkcs12_output (store, identity, out_p12, p12_password, &error);
-
-      if (with_pkcs12 == NULL)
-        {
-          g_prefix_error (&error, _("“%s” was enrolled (id %s), but its PKCS#12 file was not set up: "),
-                          mutual_identity_get_label (identity), mutual_identity_get_id (identity));
-          return fail (cli, error);
-        }
-      g_set_object (&identity, with_pkcs12);
-    }
 
   if (mutual_cli_get_json (cli))
     {
@@ -681,21 +649,21 @@ run_set_renewal (MutualCli  *cli,
       p12_password = read_pkcs12_password (cli, p12_password_file, &exit_code);
       if (p12_password == NULL)
         return exit_code;
-      /* Stored first: the file is written at once, with it. */
-      if (!store_pkcs12_password (store, identity, p12_password, &error))
-        return fail (cli, error);
     }
   else if (no_outputs)
     {
       mutual_ca_profile_set_pkcs12_output (profile, NULL);
     }
 
-  mutual_renewal_set_profile_async (store, identity, profile, NULL, mutual_cli_result_cb, &result);
+  /* The password is stored only once the profile is saved, before the file is
+   * written with it. */
+  mutual_renewal_set_profile_full_async (store, identity, profile, p12_password, NULL, mutual_cli_result_cb,
+                                         &result);
   mutual_cli_wait (&result);
   changed = mutual_renewal_set_profile_finish (result, &error);
   if (changed == NULL)
     return fail (cli, error);
-  if (no_outputs && !store_pkcs12_password (store, changed, NULL, &error))
+  if (no_outputs && !forget_pkcs12_password (store, changed, &error))
     return fail (cli, error);
 
   if (mutual_cli_get_json (cli))
