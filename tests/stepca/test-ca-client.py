@@ -24,10 +24,12 @@ token, password or key may appear in anything mutualctl printed.
 """
 
 import datetime
+import fcntl
 import http.server
 import json
 import os
 import queue
+import shlex
 import shutil
 import signal
 import socket
@@ -770,6 +772,24 @@ def pkcs12_output(ctl, ca, kate_id, admin_password_file, work):
     tap.eq(pkcs12_contents(kate_p12, wrong_file), None, "a wrong password does not open it")
     tap.eq(pkcs12_items(kate_id), 1, "the password is one item of its own in the keyring")
 
+    # A change that cannot be saved (a renewal of kate holds her lock) keeps the password
+    # stored before: the new one is stored only once the profile is.
+    other_file = os.path.join(work, "p12-other.password")
+    with open(other_file, "w") as f:
+        f.write("other-" + secret + "\n")
+    lock_dir = os.path.join(os.environ["XDG_RUNTIME_DIR"], "mutual")
+    os.makedirs(lock_dir, mode=0o700, exist_ok=True)
+    with open(os.path.join(lock_dir, f"renew-{kate_id}.lock"), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        rc, body, err = ctl("set-renewal", kate_id or "-", "--out-p12", kate_p12, "--p12-password-file",
+                            other_file)
+        fcntl.flock(lock, fcntl.LOCK_UN)
+    kept = subprocess.run(["secret-tool", "lookup", "xdg:schema", "io.github.mutual.OutputPassword", "id",
+                           kate_id, "purpose", "pkcs12"], capture_output=True, text=True).stdout.rstrip("\n")
+    tap.ok(rc == 5 and "being renewed" in err and kept == secret and pkcs12_items(kate_id) == 1,
+           "set-renewal --out-p12 refused while kate is renewed: the password stored before is kept",
+           (rc, err, kept == secret))
+
     rc, body, err = ctl("set-renewal", kate_id or "-", "--out-p12", kate_p12)
     tap.ok(rc == 2 and "--p12-password-file" in err,
            "set-renewal --out-p12 with no password file and no terminal: usage error, exit 2", (rc, err))
@@ -829,17 +849,25 @@ def pkcs12_output(ctl, ca, kate_id, admin_password_file, work):
     rc, body, err = ctl("renew", kate_id or "-", "--force")
     tap.eq(rc, 0, "and kate renews with no files")
 
-    # Enrolling with a p12 output; removing the identity deletes its password.
+    # Enrolling with a p12 output and a command: the command runs once the file is
+    # written with the password given, which the enrollment keeps in the keyring
+    # itself. Removing the identity deletes its password.
     lena_p12 = os.path.join(work, "lena.p12")
+    seen_p12 = os.path.join(work, "lena-seen-by-hook.p12")
     rc, body, err = ctl("enroll", "--ca-url", ca["url"], "--fingerprint", ca["fingerprint"], "--provisioner",
                         stepca.ADMIN, "--password-file", admin_password_file, "--subject", "lena",
-                        "--out-p12", lena_p12, "--p12-password-file", password_file)
+                        "--out-p12", lena_p12, "--p12-password-file", password_file,
+                        "--exec", f'cp "$MUTUAL_PKCS12_FILE" {shlex.quote(seen_p12)}')
     lena = (body or {}).get("identity") or {}
     tap.ok(rc == 0 and body["ca"]["output_pkcs12"] == lena_p12 and
            pkcs12_contents(lena_p12, password_file) == (lena.get("sha256"), 2, "lena", True) and
            oct(os.stat(lena_p12).st_mode & 0o777) == "0o600",
            "enroll lena --out-p12: the p12 file is written at once, mode 0600", (rc, body, err))
-    tap.eq(pkcs12_items(lena.get("id", "-")), 1, "with its password in the keyring")
+    tap.ok(rc == 0 and body.get("hook_status") == 0 and
+           pkcs12_contents(seen_p12, password_file) == (lena.get("sha256"), 2, "lena", True),
+           "enroll lena --out-p12 --exec: the command found the p12 file written, and it opens with the password",
+           (rc, body and body.get("hook_status"), err, os.path.exists(seen_p12)))
+    tap.eq(pkcs12_items(lena.get("id", "-")), 1, "with its password in the keyring, once")
     rc, body, err = ctl("remove", lena.get("id", "-"), "--yes")
     tap.ok(rc == 0 and pkcs12_items(lena.get("id", "-")) == 0, "remove lena: her p12 password goes too",
            (rc, err))
