@@ -123,20 +123,6 @@ read_pkcs12_password (MutualCli  *cli,
   return g_steal_pointer (&password);
 }
 
-/* Deletes the PKCS#12 output's password from the keyring. */
-static gboolean
-forget_pkcs12_password (MutualIdentityStore  *store,
-                        MutualIdentity       *identity,
-                        GError              **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  mutual_identity_store_set_output_password_async (store, identity, MUTUAL_OUTPUT_PASSWORD_PKCS12, NULL, NULL,
-                                                   mutual_cli_result_cb, &result);
-  mutual_cli_wait (&result);
-  return mutual_identity_store_set_output_password_finish (store, result, error);
-}
-
 static char *
 describe_validity (MutualIdentity *identity)
 {
@@ -662,8 +648,6 @@ run_set_renewal (MutualCli  *cli,
   mutual_cli_wait (&result);
   changed = mutual_renewal_set_profile_finish (result, &error);
   if (changed == NULL)
-    return fail (cli, error);
-  if (no_outputs && !forget_pkcs12_password (store, changed, &error))
     return fail (cli, error);
 
   if (mutual_cli_get_json (cli))

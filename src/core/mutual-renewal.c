@@ -753,6 +753,45 @@ profile_load_credentials (GTask *task)
                                                 profile_credentials_cb, g_object_ref (task));
 }
 
+/* The saved profile's files, written now rather than at the next renewal: the tools
+ * that read them can start using them. The command runs after renewals only. */
+static void
+profile_write_files (GTask *task)
+{
+  Job *job = g_task_get_task_data (task);
+
+  if (mutual_ca_profile_get_certificate_output (job->new_profile) == NULL &&
+      mutual_ca_profile_get_key_output (job->new_profile) == NULL &&
+      mutual_ca_profile_get_pkcs12_output (job->new_profile) == NULL)
+    {
+      g_task_return_pointer (task, g_object_ref (job->result), g_object_unref);
+      return;
+    }
+  /* A password given with the profile is stored first, so that it is kept even when
+   * the files cannot be written now. */
+  read_password_then (task, job->new_profile, profile_load_credentials);
+}
+
+static void
+password_forgotten_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Job *job = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (!mutual_identity_store_set_output_password_finish (job->store, result, &error))
+    {
+      g_prefix_error (&error, _("The renewal settings of “%s” were saved, but the password of its "
+                                "PKCS#12 file was not deleted from the keyring: "),
+                      mutual_identity_get_label (job->result));
+      g_task_return_error (task, error);
+      return;
+    }
+  profile_write_files (task);
+}
+
 static void
 profile_stored_cb (GObject      *source,
                    GAsyncResult *result,
@@ -768,18 +807,16 @@ profile_stored_cb (GObject      *source,
       g_task_return_error (task, error);
       return;
     }
-  /* Files asked for now are written now, not at the next renewal: the tools that read
-   * them can start using them. The command runs after renewals only. */
-  if (mutual_ca_profile_get_certificate_output (job->new_profile) == NULL &&
-      mutual_ca_profile_get_key_output (job->new_profile) == NULL &&
-      mutual_ca_profile_get_pkcs12_output (job->new_profile) == NULL)
+  /* A profile without a PKCS#12 output keeps no password for one. Deleted only now:
+   * until the profile was saved, renewals still wrote the file. */
+  if (mutual_ca_profile_get_pkcs12_output (job->new_profile) == NULL)
     {
-      g_task_return_pointer (task, g_object_ref (job->result), g_object_unref);
+      mutual_identity_store_set_output_password_async (job->store, job->result, MUTUAL_OUTPUT_PASSWORD_PKCS12,
+                                                       NULL, g_task_get_cancellable (task),
+                                                       password_forgotten_cb, g_object_ref (task));
       return;
     }
-  /* A password given with the profile is stored first, so that it is kept even when
-   * the files cannot be written now. */
-  read_password_then (task, job->new_profile, profile_load_credentials);
+  profile_write_files (task);
 }
 
 /**
@@ -791,6 +828,7 @@ profile_stored_cb (GObject      *source,
  * mutual_identity_store_set_ca_profile_async(), while holding the identity's renewal
  * lock: fails with %MUTUAL_CA_ERROR_BUSY while a renewal of it runs, here or in
  * another process. When the new profile names output files, they are written at once.
+ * When it has no PKCS#12 output, the password kept for one is deleted.
  */
 void
 mutual_renewal_set_profile_async (MutualIdentityStore *store,

@@ -22,7 +22,7 @@
  *
  * Change… edits the policy, the files written after each renewal (PEM files and a
  * PKCS#12 file, whose password the core keeps in the keyring) and the command run
- * then, through mutual_renewal_set_profile_async(). */
+ * then, through mutual_renewal_set_profile_full_async(). */
 
 #define HOUR ((gint64) 3600)
 
@@ -549,25 +549,6 @@ typedef enum
   PASSWORD_NONE,
 } PasswordState;
 
-/* What the Change dialog saves, in this order: the PKCS#12 password typed (writing the
- * file needs it), the profile, then, when the PKCS#12 output is gone, its password. */
-typedef struct
-{
-  MutualRenewalCard *self;
-  MutualCaProfile *profile;
-  gboolean forget_password;
-} Change;
-
-static void
-change_free (Change *change)
-{
-  g_clear_object (&change->self);
-  g_clear_object (&change->profile);
-  g_free (change);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Change, change_free)
-
 /* A copy of a typed password, wiped when freed. */
 typedef char TypedPassword;
 
@@ -581,99 +562,28 @@ typed_password_free (TypedPassword *password)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TypedPassword, typed_password_free)
 
 static void
-change_done (MutualRenewalCard *self,
-             const GError      *password_error)
-{
-  g_autofree char *escaped = g_markup_escape_text (mutual_identity_get_label (self->identity), -1);
-
-  set_busy (self, FALSE);
-  if (password_error != NULL)
-    {
-      g_autofree char *message = g_markup_escape_text (password_error->message, -1);
-      AdwToast *toast;
-
-      /* Translators: %s is the label of an identity, then why the password was not deleted. */
-      toast = adw_toast_new_format (_("Changed how “%s” is renewed, but the password of its PKCS#12 file "
-                                      "was not deleted: %s"), escaped, message);
-      adw_toast_set_timeout (toast, 0);
-      add_toast (self, toast);
-      return;
-    }
-  /* Translators: %s is the label of an identity. */
-  add_toast (self, adw_toast_new_format (_("Changed how “%s” is renewed"), escaped));
-}
-
-static void
-password_forgotten_cb (GObject      *source_object,
-                       GAsyncResult *result,
-                       gpointer      user_data)
-{
-  g_autoptr(Change) change = user_data;
-  g_autoptr(GError) error = NULL;
-
-  mutual_identity_store_set_output_password_finish (MUTUAL_IDENTITY_STORE (source_object), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  change_done (change->self, error);
-}
-
-static void
 profile_changed_cb (GObject      *source_object,
                     GAsyncResult *result,
                     gpointer      user_data)
 {
-  g_autoptr(Change) change = user_data;
-  MutualRenewalCard *self = change->self;
+  g_autoptr(MutualRenewalCard) self = user_data;
   g_autoptr(MutualIdentity) changed = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *escaped = NULL;
 
   changed = mutual_renewal_set_profile_finish (result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
+  set_busy (self, FALSE);
   if (changed == NULL)
     {
-      set_busy (self, FALSE);
       error_toast (self, error);
       return;
     }
   mutual_renewal_card_set_identity (self, changed);
-  /* Deleted only now: until the profile is saved, renewals still write the file. */
-  if (change->forget_password)
-    {
-      mutual_identity_store_set_output_password_async (self->store, changed, MUTUAL_OUTPUT_PASSWORD_PKCS12, NULL,
-                                                       self->cancellable, password_forgotten_cb,
-                                                       g_steal_pointer (&change));
-      return;
-    }
-  change_done (self, NULL);
-}
-
-static void
-save_profile (Change *change)
-{
-  MutualRenewalCard *self = change->self;
-
-  mutual_renewal_set_profile_async (self->store, self->identity, change->profile, self->cancellable,
-                                    profile_changed_cb, change);
-}
-
-static void
-password_stored_cb (GObject      *source_object,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  g_autoptr(Change) change = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!mutual_identity_store_set_output_password_finish (MUTUAL_IDENTITY_STORE (source_object), result, &error))
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
-      set_busy (change->self, FALSE);
-      error_toast (change->self, error);
-      return;
-    }
-  save_profile (g_steal_pointer (&change));
+  escaped = g_markup_escape_text (mutual_identity_get_label (changed), -1);
+  /* Translators: %s is the label of an identity. */
+  add_toast (self, adw_toast_new_format (_("Changed how “%s” is renewed"), escaped));
 }
 
 static GtkEditable *
@@ -772,7 +682,6 @@ change_response_cb (AdwMessageDialog  *dialog,
   g_autoptr(GError) error = NULL;
   g_autofree char *policy = NULL;
   g_autofree char *pkcs12 = NULL;
-  Change *change;
 
   /* The dialog closes with any response: the typed password goes with it. */
   gtk_editable_set_text (dialog_entry (dialog, "pkcs12-password"), "");
@@ -799,19 +708,14 @@ change_response_cb (AdwMessageDialog  *dialog,
                                  entry_text (dialog, "hook"));
   mutual_ca_profile_set_pkcs12_output (profile, pkcs12[0] != '\0' ? pkcs12 : NULL);
 
-  change = g_new0 (Change, 1);
-  change->self = g_object_ref (self);
-  change->profile = g_steal_pointer (&profile);
-  change->forget_password = pkcs12[0] == '\0' && (mutual_ca_profile_get_pkcs12_output (current) != NULL ||
-                                                  password_state (dialog) == PASSWORD_STORED);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
   set_busy (self, TRUE);
-  if (pkcs12[0] != '\0' && password[0] != '\0')
-    mutual_identity_store_set_output_password_async (self->store, self->identity, MUTUAL_OUTPUT_PASSWORD_PKCS12,
-                                                     password, self->cancellable, password_stored_cb, change);
-  else
-    save_profile (change);
+  /* The core stores a typed password once the profile is saved, and deletes the stored
+   * one when the PKCS#12 output is gone. */
+  mutual_renewal_set_profile_full_async (self->store, self->identity, profile,
+                                         pkcs12[0] != '\0' && password[0] != '\0' ? password : NULL,
+                                         self->cancellable, profile_changed_cb, g_object_ref (self));
 }
 
 static GtkWidget *
