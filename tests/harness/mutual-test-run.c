@@ -547,25 +547,44 @@ wait_for_keyring (GDBusConnection *connection,
     }
 }
 
+/* gnome-keyring owns its bus name before it has made the "login" collection from the
+ * password: the "default" alias is asked for until it names one, within the start-up
+ * deadline. */
 static void
-check_default_collection (GDBusConnection *connection)
+wait_for_default_collection (GDBusConnection *connection,
+                             Daemon          *daemon)
 {
-  g_autoptr(GVariant) reply = NULL;
-  g_autoptr(GError) error = NULL;
-  const char *path = NULL;
+  gint64 deadline = now_ms () + STARTUP_TIMEOUT_MS;
 
-  reply = g_dbus_connection_call_sync (connection, "org.freedesktop.secrets",
-                                       "/org/freedesktop/secrets",
-                                       "org.freedesktop.Secret.Service", "ReadAlias",
-                                       g_variant_new ("(s)", "default"),
-                                       G_VARIANT_TYPE ("(o)"), G_DBUS_CALL_FLAGS_NONE,
-                                       5000, NULL, &error);
-  if (reply == NULL)
-    bail_out ("the keyring did not answer ReadAlias: %s", error->message);
+  for (;;)
+    {
+      g_autoptr(GVariant) reply = NULL;
+      g_autoptr(GError) error = NULL;
+      const char *path = "/";
 
-  g_variant_get (reply, "(&o)", &path);
-  if (g_str_equal (path, "/"))
-    bail_out ("the keyring has no default collection after --unlock");
+      reply = g_dbus_connection_call_sync (connection, "org.freedesktop.secrets",
+                                           "/org/freedesktop/secrets",
+                                           "org.freedesktop.Secret.Service", "ReadAlias",
+                                           g_variant_new ("(s)", "default"),
+                                           G_VARIANT_TYPE ("(o)"), G_DBUS_CALL_FLAGS_NONE,
+                                           5000, NULL, &error);
+      if (reply != NULL)
+        g_variant_get (reply, "(&o)", &path);
+      if (!g_str_equal (path, "/"))
+        return;
+
+      if (daemon_exited (daemon))
+        bail_out ("gnome-keyring-daemon exited during start-up");
+      if (now_ms () > deadline)
+        {
+          if (reply == NULL)
+            bail_out ("the keyring did not answer ReadAlias within %d s: %s",
+                      STARTUP_TIMEOUT_MS / 1000, error->message);
+          bail_out ("the keyring has no default collection %d s after --unlock",
+                    STARTUP_TIMEOUT_MS / 1000);
+        }
+      g_usleep (10 * 1000);
+    }
 }
 
 static void
@@ -600,7 +619,7 @@ start_keyring (const char *address)
     bail_out ("cannot connect to the private bus: %s", error->message);
 
   wait_for_keyring (connection, daemon);
-  check_default_collection (connection);
+  wait_for_default_collection (connection, daemon);
   g_dbus_connection_close_sync (connection, NULL, NULL);
 }
 
